@@ -173,6 +173,9 @@ class VarReference:
     ``has_fallback`` is true when a modifier (``:-``, ``-``, ``:+``, ``+``,
     ``:?``, ``?``) decides what an unset variable gives.
     ``instruction_line`` is the start line of the instruction using it.
+    ``by_shell`` marks a use inside a shell-form RUN command: BuildKit does
+    not expand it, the shell does at run time with the ARG and ENV values
+    as its environment (so the value is the same unless the script sets it).
     """
 
     name: str
@@ -182,6 +185,7 @@ class VarReference:
     stage: int
     value: str | None
     has_fallback: bool
+    by_shell: bool = False
 
 
 @dataclass(frozen=True, slots=True)

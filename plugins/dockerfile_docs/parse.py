@@ -1,0 +1,305 @@
+"""From Dockerfile text to :class:`~dockerfile_docs.model.Dockerfile`, as BuildKit's parser reads it.
+
+dockerfile-parse splits instructions well for ordinary files, but it does not
+know heredocs (their bodies come out as instructions), the ``check``
+directive, or where BuildKit stops reading directives. This module follows
+BuildKit's ``frontend/dockerfile/parser`` line by line instead:
+
+* parser directives are read only from the very top, until the first line
+  that is not one (a blank line, a comment, an instruction, an unknown or
+  repeated directive ends them);
+* the escape character (``\\`` or `````) ends a line that continues; comment
+  lines and blank lines inside a continuation are dropped (blank ones are
+  remembered, BuildKit warns about them); leading white space of a
+  continuation line is kept;
+* RUN, COPY and ADD may carry heredocs, whose bodies follow the instruction
+  line and belong to it.
+
+``tests/test_parse_agrees_with_dockerfile_parse.py`` checks that on files
+without heredocs the instruction structure equals dockerfile-parse's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .errors import DockerfileError
+from .model import Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
+
+KNOWN_INSTRUCTIONS = frozenset(
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+        "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    }
+)
+HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+KNOWN_DIRECTIVES = ("syntax", "escape", "check")
+
+MAX_BYTES = 10 * 1024 * 1024
+"""Larger inputs are refused up front: no real Dockerfile comes near it, and it bounds memory and time."""
+
+_DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
+_LEADING_WS = re.compile(r"^[\t\v\f\r ]+")
+_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)(.*)$", re.DOTALL)
+
+
+def read_dockerfile(path: str, data: bytes | None = None) -> Dockerfile:
+    """Read and parse a Dockerfile from disk (or from ``data``), refusing what is not text."""
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError as error:
+            raise DockerfileError(path, None, f"cannot read the file: {error.strerror or error}") from None
+    return parse_dockerfile(decode_dockerfile(data, path), path)
+
+
+def decode_dockerfile(data: bytes, path: str = "Dockerfile") -> str:
+    """Decode bytes as BuildKit does (UTF-8, a BOM allowed), with an error naming the line otherwise."""
+    if len(data) > MAX_BYTES:
+        raise DockerfileError(path, None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; no Dockerfile is that large")
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise DockerfileError(path, line, "this is a binary file (it contains a NUL byte), not a Dockerfile")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DockerfileError(path, line, f"the file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+    return text
+
+
+def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
+    """Parse Dockerfile ``text``; raise :class:`DockerfileError` naming ``path`` and the line."""
+    if len(text) > MAX_BYTES:
+        raise DockerfileError(path, None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; no Dockerfile is that large")
+    if "\x00" in text:
+        raise DockerfileError(path, text.count("\n", 0, text.index("\x00")) + 1, "this is a binary file (it contains a NUL byte), not a Dockerfile")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+
+    directives, first_body_line = _read_directives(lines, path)
+    escape = next((d.value for d in directives if d.name == "escape"), "\\")
+    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
+
+    instructions: list[Instruction] = []
+    comments: list[Comment] = []
+    index = first_body_line
+    total = len(lines)
+    while index < total:
+        raw = lines[index]
+        index += 1
+        start_line = index
+        stripped = _LEADING_WS.sub("", raw)
+        if stripped.startswith("#"):
+            comments.append(Comment(stripped[1:].strip(), start_line))
+            continue
+        logical, ended = _trim_continuation(stripped, continuation)
+        if ended and not logical.strip():
+            continue
+        empty_continuations: list[int] = []
+        while not ended and index < total:
+            raw = lines[index]
+            index += 1
+            if _LEADING_WS.sub("", raw).startswith("#"):
+                comments.append(Comment(_LEADING_WS.sub("", raw)[1:].strip(), index))
+                continue
+            if not raw.strip():
+                empty_continuations.append(index)
+                continue
+            part, ended = _trim_continuation(raw, continuation)
+            logical += part
+        instruction = _instruction_from_line(logical, path, start_line, index, escape)
+        instruction.empty_continuation_lines = tuple(empty_continuations)
+        if instruction.keyword in HEREDOC_INSTRUCTIONS and "<<" in logical and instruction.json_args is None:
+            heredocs = []
+            for name, chomp, expand in _heredoc_markers(instruction.arguments, path, start_line):
+                body_lines: list[str] = []
+                body_start = index + 1
+                terminated = False
+                while index < total:
+                    raw = lines[index]
+                    index += 1
+                    candidate = raw.lstrip("\t") if chomp else raw
+                    if candidate == name:
+                        terminated = True
+                        break
+                    body_lines.append(raw.lstrip("\t") if chomp else raw)
+                if not terminated:
+                    raise DockerfileError(path, start_line, f"unterminated heredoc: no line reads {name!r} after line {start_line}")
+                body = "".join(line + "\n" for line in body_lines)
+                heredocs.append(Heredoc(name, body, chomp, expand, body_start, index))
+            instruction.heredocs = tuple(heredocs)
+            instruction.end_line = index
+        instruction.source = "\n".join(lines[start_line - 1 : instruction.end_line])
+        instructions.append(instruction)
+
+    return Dockerfile(path=path, text=text, directives=tuple(directives), escape=escape, instructions=instructions, comments=comments)
+
+
+def _read_directives(lines: list[str], path: str) -> tuple[list[Directive], int]:
+    directives: list[Directive] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines):
+        match = _DIRECTIVE.match(line)
+        if not match:
+            return directives, number
+        name = match.group(1).lower()
+        if name not in KNOWN_DIRECTIVES:
+            return directives, number
+        if name in seen:
+            raise DockerfileError(path, number + 1, f"only one {name} parser directive can be used")
+        value = match.group(2)
+        if name == "escape" and value not in ("\\", "`"):
+            raise DockerfileError(path, number + 1, f"invalid escape token {value!r}: it must be \\ or `")
+        seen.add(name)
+        directives.append(Directive(name, value, number + 1))
+    return directives, len(lines)
+
+
+def _trim_continuation(line: str, continuation: re.Pattern[str]) -> tuple[str, bool]:
+    match = continuation.search(line)
+    if match:
+        return line[: match.start()], False
+    return line, True
+
+
+def _instruction_from_line(line: str, path: str, start_line: int, end_line: int, escape: str) -> Instruction:
+    parts = line.strip().split(None, 1)
+    written = parts[0]
+    keyword = written.upper()
+    if keyword not in KNOWN_INSTRUCTIONS:
+        raise DockerfileError(path, start_line, f"unknown instruction: {written}")
+    rest = parts[1] if len(parts) > 1 else ""
+    flags, arguments = _split_flags(rest, keyword)
+    json_args = _json_array(arguments) if keyword in {"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK"} else None
+    return Instruction(
+        keyword=keyword,
+        written_keyword=written,
+        flags=tuple(flags),
+        arguments=arguments,
+        json_args=json_args,
+        heredocs=(),
+        start_line=start_line,
+        end_line=end_line,
+        source="",
+    )
+
+
+def _split_flags(rest: str, keyword: str) -> tuple[list[Flag], str]:
+    """Take the leading ``--name[=value]`` words off, as BuildKit's ``extractBuilderFlags`` does.
+
+    A value may be quoted (``--mount="type=cache,target=/a b"``); quotes are
+    kept out of the value. The first word not starting with ``--`` ends the flags.
+    """
+    flags: list[Flag] = []
+    position = 0
+    length = len(rest)
+    if keyword in {"ONBUILD", "MAINTAINER"}:
+        return flags, rest.strip()
+    while True:
+        while position < length and rest[position] in " \t":
+            position += 1
+        if not rest.startswith("--", position):
+            break
+        word_chars: list[str] = []
+        quote: str | None = None
+        cursor = position
+        while cursor < length:
+            char = rest[cursor]
+            if quote:
+                if char == quote:
+                    quote = None
+                else:
+                    word_chars.append(char)
+            elif char in "\"'":
+                quote = char
+            elif char in " \t":
+                break
+            else:
+                word_chars.append(char)
+            cursor += 1
+        word = "".join(word_chars)[2:]
+        if word == "":
+            break
+        name, sep, value = word.partition("=")
+        flags.append(Flag(name.lower(), value if sep else None))
+        position = cursor
+    return flags, rest[position:].strip()
+
+
+def _json_array(arguments: str) -> tuple[str, ...] | None:
+    text = arguments.strip()
+    if not text.startswith("["):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def _heredoc_markers(arguments: str, path: str, line: int) -> list[tuple[str, bool, bool]]:
+    """The heredocs an instruction opens, in order: (delimiter, chomp, expand).
+
+    Words are split as BuildKit's lexer does with raw quotes, so ``"<<EOF"``
+    inside quotes is not a heredoc; a quoted delimiter (``<<'EOF'`` or
+    ``<<"EOF"``) turns expansion off in the body.
+    """
+    markers: list[tuple[str, bool, bool]] = []
+    for word in _raw_words(arguments):
+        match = _HEREDOC_WORD.match(word)
+        if not match:
+            continue
+        chomp = match.group(2) == "-"
+        rest = match.group(3)
+        if not rest:
+            continue
+        quoted = any(q in rest for q in "\"'")
+        name = rest.replace('"', "").replace("'", "") if quoted else rest
+        if not name or "\n" in name:
+            raise DockerfileError(path, line, f"invalid heredoc delimiter {rest!r}")
+        markers.append((name, chomp, not quoted))
+    return markers
+
+
+def _raw_words(text: str) -> list[str]:
+    """Split on unquoted white space, keeping quotes and escapes in the words."""
+    words: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    in_word = False
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            current.append(char)
+            if char == quote:
+                quote = None
+            elif char == "\\" and quote == '"' and index + 1 < len(text):
+                index += 1
+                current.append(text[index])
+        elif char in " \t\n":
+            if in_word:
+                words.append("".join(current))
+                current = []
+                in_word = False
+        else:
+            in_word = True
+            current.append(char)
+            if char in "\"'":
+                quote = char
+            elif char == "\\" and index + 1 < len(text):
+                index += 1
+                current.append(text[index])
+        index += 1
+    if in_word:
+        words.append("".join(current))
+    return words

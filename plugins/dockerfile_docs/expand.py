@@ -197,7 +197,9 @@ class Expander:
         raise ExpansionError("missing '}' in variable substitution")
 
 
-_NAME = re.compile(r"[A-Za-z0-9_]+")
+_NAME = re.compile(r"\d+|[*#@!?\-$]|[^\W\d]\w*|_\w*")
+"""BuildKit's ``processName``: digits, one special parameter, or a name of letters, digits and ``_``."""
+_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATOR = re.compile(r":-|:\+|:\?|-|\+|\?|##|#|%%|%|//|/")
 _FALLBACKS = frozenset({":-", "-", ":+", "+", ":?", "?"})
 
@@ -323,13 +325,13 @@ def find_shell_references(script: str) -> list[tuple[str, bool, int]]:
         elif char == "$" and index + 1 < length:
             following = script[index + 1]
             if following == "{":
-                match = _NAME.match(script, index + 2)
-                if match and not match.group(0)[0].isdigit():
+                match = _SHELL_NAME.match(script, index + 2)
+                if match:
                     operator = _OPERATOR.match(script, match.end())
                     found.append((match.group(0), bool(operator and operator.group(0) in _FALLBACKS), index))
             else:
-                match = _NAME.match(script, index + 1)
-                if match and not match.group(0)[0].isdigit():
+                match = _SHELL_NAME.match(script, index + 1)
+                if match:
                     found.append((match.group(0), False, index))
         index += 1
     return found

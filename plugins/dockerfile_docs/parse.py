@@ -41,6 +41,7 @@ MAX_BYTES = 10 * 1024 * 1024
 
 _DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
 _LEADING_WS = re.compile(r"^[\t\v\f\r ]+")
+_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)(.*)$", re.DOTALL)
 
 
@@ -114,6 +115,8 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
                 continue
             part, ended = _trim_continuation(raw, continuation)
             logical += part
+        if not logical.strip(" \t\v\f\r"):
+            continue
         instruction = _instruction_from_line(logical, path, start_line, index, escape)
         instruction.empty_continuation_lines = tuple(empty_continuations)
         if instruction.keyword in HEREDOC_INSTRUCTIONS and "<<" in logical and instruction.json_args is None:
@@ -170,7 +173,7 @@ def _trim_continuation(line: str, continuation: re.Pattern[str]) -> tuple[str, b
 
 
 def _instruction_from_line(line: str, path: str, start_line: int, end_line: int, escape: str) -> Instruction:
-    parts = line.strip().split(None, 1)
+    parts = _WHITESPACE.split(line.strip(" \t\v\f\r"), 1)
     written = parts[0]
     keyword = written.upper()
     if keyword not in KNOWN_INSTRUCTIONS:

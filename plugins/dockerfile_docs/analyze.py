@@ -371,10 +371,10 @@ class _Analyzer:
     # ------------------------------------------------------------------ edges
 
     def _link_edges(self, stages: list[Stage]) -> None:
+        by_name = {s.name.lower(): s.index for s in stages if s.name is not None}
         for stage in stages:
-            env_by_line = {ins.start_line: self.scopes.get(ins.start_line, {}) for ins in stage.instructions}
             for ins in stage.instructions[1:]:
-                env = {n: v.value for n, v in env_by_line[ins.start_line].items() if v.value is not None}
+                env = {n: v.value for n, v in self.scopes.get(ins.start_line, {}).items() if v.value is not None}
                 if ins.keyword in {"COPY", "ADD"}:
                     source = ins.flag("from")
                     if source is None:
@@ -382,7 +382,7 @@ class _Analyzer:
                     source = self._quiet_expand(source, env)
                     words = list(ins.json_args) if ins.json_args else self._quiet_words(ins.arguments, env)
                     paths = tuple(words[:-1]) if len(words) > 1 else tuple(words)
-                    self._add_edge(stages, stage, source, "copy", ins.start_line, paths)
+                    self._add_edge(stages, by_name, stage, source, "copy", ins.start_line, paths)
                 elif ins.keyword == "RUN":
                     for mount in ins.flags_named("mount"):
                         options = _mount_options(self._quiet_expand(mount, env))
@@ -391,11 +391,12 @@ class _Analyzer:
                             continue
                         paths = tuple(p for p in (options.get("source") or options.get("src"),
                                                   options.get("target") or options.get("dst") or options.get("destination")) if p)
-                        self._add_edge(stages, stage, source, "mount", ins.start_line, paths)
+                        self._add_edge(stages, by_name, stage, source, "mount", ins.start_line, paths)
 
-    def _add_edge(self, stages: list[Stage], stage: Stage, source: str, kind: str, line: int, paths: tuple[str, ...]) -> None:
+    def _add_edge(self, stages: list[Stage], by_name: dict[str, int], stage: Stage, source: str, kind: str, line: int, paths: tuple[str, ...]) -> None:
+        """Resolve ``--from``: a stage name (any case), else a stage index, else an image reference."""
         resolved: int | str = source
-        named = next((s.index for s in stages if s.name is not None and s.name.lower() == source.lower()), None)
+        named = by_name.get(source.lower())
         if named is not None:
             resolved = named
         elif source.isdigit():
@@ -422,29 +423,33 @@ class _Analyzer:
     # ------------------------------------------------------------------ reachability
 
     def _mark_needed(self, stages: list[Stage], target: int) -> None:
+        """Mark what the target reaches; a cycle on the way is BuildKit's circular dependency error."""
         dependencies: dict[int, list[tuple[int, int]]] = {s.index: [] for s in stages}
         for edge in self.edges:
             if isinstance(edge.source, int):
                 dependencies[edge.target].append((edge.source, edge.line))
         for stage in stages:
             stage.needed = False
-        state: dict[int, int] = {}
+        on_path: dict[int, int] = {}
         path: list[int] = []
-
-        def visit(index: int) -> None:
-            state[index] = 1
-            path.append(index)
-            for dependency, line in dependencies[index]:
-                if state.get(dependency) == 1:
-                    cycle = " -> ".join(stages[i].label for i in path[path.index(dependency):] + [dependency])
+        stack: list[tuple[int, int]] = [(target, 0)]
+        while stack:
+            index, position = stack.pop()
+            if position == 0:
+                on_path[index] = len(path)
+                path.append(index)
+            if position < len(dependencies[index]):
+                stack.append((index, position + 1))
+                dependency, line = dependencies[index][position]
+                if dependency in on_path:
+                    cycle = " -> ".join(stages[i].label for i in path[on_path[dependency]:] + [dependency])
                     raise DockerfileError(self.path, line, f"circular dependency detected on stage: {stages[dependency].label} ({cycle})")
-                if dependency not in state:
-                    visit(dependency)
+                if not stages[dependency].needed:
+                    stack.append((dependency, 0))
+                continue
             path.pop()
-            state[index] = 2
+            del on_path[index]
             stages[index].needed = True
-
-        visit(target)
 
 
 def _inherited(variable: Variable) -> Variable:

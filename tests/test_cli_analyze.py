@@ -1,0 +1,99 @@
+"""``dockerfile-docs analyze``: the JSON interface, the text reading, and clean failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockerfile_docs.cli import main
+
+MULTI_STAGE = """\
+ARG GO_VERSION=1.22
+FROM golang:${GO_VERSION}-bookworm AS build
+ARG GO_VERSION
+ENV CGO_ENABLED=0
+RUN go build -o /app .
+FROM busybox:1.36 AS debug
+FROM scratch AS runtime
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+"""
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None) -> subprocess.CompletedProcess[str]:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    result = subprocess.run([sys.executable, "-m", "dockerfile_docs.cli", *args], input=data, capture_output=True)
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+
+
+def test_json_holds_stages_target_edges_and_variables(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(MULTI_STAGE)
+    result = run_cli("analyze", "--format", "json", "--fail-on", "never", str(path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(s["index"], s["name"], s["base"], s["line"], s["needed"]) for s in data["stages"]] == [
+        (0, "build", "golang:1.22-bookworm", 2, True),
+        (1, "debug", "busybox:1.36", 6, False),
+        (2, "runtime", "scratch", 7, True),
+    ]
+    assert data["stages"][0]["vars"] == {"GO_VERSION": "1.22", "CGO_ENABLED": "0"}
+    assert data["target"] == 2
+    assert {"from": 0, "to": 2, "kind": "copy", "line": 8, "paths": ["/app"]} in data["edges"]
+    assert isinstance(data["findings"], list)
+
+
+def test_build_arg_and_target_change_the_answer() -> None:
+    result = run_cli("analyze", "--format", "json", "--fail-on", "never", "--build-arg", "GO_VERSION=1.23", "--target", "DEBUG", "-", stdin=MULTI_STAGE)
+    data = json.loads(result.stdout)
+    assert data["stages"][0]["base"] == "golang:1.23-bookworm"
+    assert data["target"] == 1
+    assert [s["needed"] for s in data["stages"]] == [False, True, False]
+
+
+def test_text_format_says_which_stages_buildkit_skips() -> None:
+    result = run_cli("analyze", "--fail-on", "never", "-", stdin=MULTI_STAGE)
+    assert result.returncode == 0
+    assert "[1] debug  FROM busybox:1.36  (line 6, skipped by BuildKit)" in result.stdout
+    assert "ARG GO_VERSION = '1.22'" in result.stdout
+
+
+def test_unused_build_arg_is_reported() -> None:
+    result = run_cli("analyze", "--format", "json", "--fail-on", "never", "--build-arg", "NOBODY=1", "-", stdin=MULTI_STAGE)
+    assert json.loads(result.stdout)["unused_build_args"] == ["NOBODY"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file has no instructions"),
+        (b"# only a comment\n", "the file has no instructions"),
+        (b"ARG A=1\n", ":1: the file has no FROM instruction"),
+        (b"FROM scratch\nFOO bar\n", ":2: unknown instruction: FOO"),
+        (b"FROM scratch\nRUN <<EOF\n", ":2: unterminated heredoc"),
+        (b"FROM scratch AS a\nCOPY --from=b / /\nFROM scratch AS b\nCOPY --from=a / /\n", "circular dependency"),
+        (b"\x7fELF\x00\x01", ":1: this is a binary file"),
+        (b"FROM scratch\nLABEL x=\xc3\x28\n", ":2: the file is not UTF-8"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_1(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(content)
+    result = run_cli("analyze", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith(f"dockerfile-docs: {path}")
+    assert expected in lines[0]
+
+
+def test_unknown_target_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(MULTI_STAGE)
+    assert main(["analyze", "--target", "nope", str(path)]) == 1
+    assert "target stage 'nope' could not be found (stages named: build, debug, runtime)" in capsys.readouterr().err

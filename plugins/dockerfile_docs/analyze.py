@@ -242,7 +242,7 @@ class _Analyzer:
             try:
                 self._apply(ins, stage, scope, global_args)
             except ExpansionError as error:
-                self.deferred_errors.setdefault(stage.index, DockerfileError(self.path, ins.start_line, str(error)))
+                self._defer(stage, DockerfileError(self.path, ins.start_line, str(error)))
         stage.vars = scope.visible()
 
     def _apply(self, ins: Instruction, stage: Stage, scope: _Scope, global_args: dict[str, Variable]) -> None:
@@ -394,19 +394,32 @@ class _Analyzer:
                         self._add_edge(stages, by_name, stage, source, "mount", ins.start_line, paths)
 
     def _add_edge(self, stages: list[Stage], by_name: dict[str, int], stage: Stage, source: str, kind: str, line: int, paths: tuple[str, ...]) -> None:
-        """Resolve ``--from``: a stage name (any case), else a stage index, else an image reference."""
+        """Resolve ``--from``: a stage name (any case), else a stage index, else an image reference.
+
+        BuildKit refuses a stage that is not defined before the current one
+        (itself included), but only when it builds the referring stage: the
+        error is deferred until reachability is known.
+        """
         resolved: int | str = source
         named = by_name.get(source.lower())
         if named is not None:
             resolved = named
         elif source.isdigit():
-            index = int(source)
-            if index >= len(stages):
-                raise DockerfileError(self.path, line, f"--from={source} names stage index {index}, but the file has only {len(stages)} stages")
-            resolved = index
-        if resolved == stage.index:
-            raise DockerfileError(self.path, line, f"circular dependency detected on stage: {stage.label} uses itself through --from={source}")
+            resolved = int(source)
+            if resolved >= len(stages):
+                self._defer(stage, DockerfileError(self.path, line, f"invalid stage index {resolved}: --from={source} names no stage (the file has {len(stages)})"))
+                return
+        if isinstance(resolved, int):
+            if resolved == stage.index:
+                self._defer(stage, DockerfileError(self.path, line, f"circular dependency detected on stage: {stage.label} copies from itself"))
+            elif resolved > stage.index:
+                self._defer(stage, DockerfileError(
+                    self.path, line,
+                    f'cannot copy from stage "{stages[resolved].label}", it needs to be defined before current stage "{stage.label}"'))
         self.edges.append(Edge(resolved, stage.index, kind, line, paths))  # type: ignore[arg-type]
+
+    def _defer(self, stage: Stage, error: DockerfileError) -> None:
+        self.deferred_errors.setdefault(stage.index, error)
 
     def _quiet_expand(self, text: str, env: dict[str, str]) -> str:
         try:

@@ -1,0 +1,400 @@
+"""The Docker engine, reached only through the ``docker`` CLI.
+
+Going through the CLI (never a socket path) means ``DOCKER_HOST``, docker
+contexts and buildx builders all work unchanged: a remote engine or a
+``docker-container`` builder needs no configuration here.
+
+Every child process is started in its own process group and registered in a
+:class:`ProcessGroup`, so an interrupt can kill exactly the processes this
+run started, and the containers it created, and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tarfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DockerfileDocsError
+
+ENGINE_PROBE_TIMEOUT = 30
+
+
+class EngineUnavailable(DockerfileDocsError):
+    """No Docker engine answers where the CLI looked."""
+
+
+class Cancelled(Exception):
+    """The run was interrupted; whatever was in progress must not be recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """Which engine built a result: shown on the page and part of the cache key."""
+
+    server_version: str
+    api_version: str
+    os: str
+    arch: str
+    buildx_version: str | None
+    builder: str | None
+    driver: str | None
+
+    def describe(self) -> str:
+        text = f"Docker Engine {self.server_version} ({self.os}/{self.arch})"
+        if self.buildx_version:
+            text += f", buildx {self.buildx_version}"
+        if self.builder:
+            text += f", builder {self.builder}" + (f" ({self.driver})" if self.driver else "")
+        return text
+
+    def identity(self) -> dict[str, str | None]:
+        """What of the engine can change a build's outcome (the builder's name cannot)."""
+        return {"server": self.server_version, "platform": f"{self.os}/{self.arch}", "buildx": self.buildx_version, "driver": self.driver}
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "server_version": self.server_version,
+            "api_version": self.api_version,
+            "os": self.os,
+            "arch": self.arch,
+            "buildx_version": self.buildx_version,
+            "builder": self.builder,
+            "driver": self.driver,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, str | None]) -> EngineInfo:
+        return cls(
+            server_version=str(data.get("server_version") or "unknown"),
+            api_version=str(data.get("api_version") or ""),
+            os=str(data.get("os") or ""),
+            arch=str(data.get("arch") or ""),
+            buildx_version=data.get("buildx_version"),
+            builder=data.get("builder"),
+            driver=data.get("driver"),
+        )
+
+
+@dataclass(slots=True)
+class CommandResult:
+    returncode: int
+    output: str
+    seconds: float
+    timed_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    context_dir: Path
+    dockerfile: Path
+    target: str | None
+    build_args: dict[str, str]
+    platform: str | None
+    named_contexts: dict[str, str]
+    tag: str | None = None
+
+
+@dataclass(slots=True)
+class BuildOutcome:
+    succeeded: bool
+    image_id: str | None
+    log: str
+    seconds: float
+    timed_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    image_id: str
+    size: int
+    layers: int
+
+
+@dataclass(slots=True)
+class ProcessGroup:
+    """The child processes and containers of one run, so an interrupt can stop exactly them."""
+
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
+    _containers: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._processes.add(process)
+
+    def discard(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._processes.discard(process)
+
+    def add_container(self, name: str) -> None:
+        with self._lock:
+            self._containers.add(name)
+
+    def discard_container(self, name: str) -> None:
+        with self._lock:
+            self._containers.discard(name)
+
+    def cancel(self) -> None:
+        """Kill every running child (its whole process group), then remove the containers left."""
+        self.cancelled.set()
+        with self._lock:
+            processes = list(self._processes)
+            containers = list(self._containers)
+        for process in processes:
+            _kill_group(process)
+        for name in containers:
+            subprocess.run(["docker", "rm", "--force", name], capture_output=True, timeout=60, check=False)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def engine_location() -> str:
+    """Where the docker CLI looks for an engine, in words for error messages."""
+    host = os.environ.get("DOCKER_HOST")
+    if host:
+        return f"DOCKER_HOST={host}"
+    context = os.environ.get("DOCKER_CONTEXT")
+    try:
+        if not context:
+            context = subprocess.run(["docker", "context", "show"], capture_output=True, text=True, timeout=10).stdout.strip() or "default"
+        endpoint = subprocess.run(
+            ["docker", "context", "inspect", context, "--format", "{{.Endpoints.docker.Host}}"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        endpoint = ""
+    return f"docker context {context!r}" + (f" ({endpoint})" if endpoint else "")
+
+
+class DockerCLI:
+    """Builds, inspects and runs images through the ``docker`` command; counts the builds it performs."""
+
+    def __init__(self, processes: ProcessGroup | None = None, docker: str = "docker") -> None:
+        self.processes = processes or ProcessGroup()
+        self.docker = docker
+        self.builds_performed = 0
+        self._count_lock = threading.Lock()
+        self._buildx: bool | None = None
+
+    # ----------------------------------------------------------------- engine
+
+    def probe(self) -> EngineInfo:
+        """The engine's identity, or :class:`EngineUnavailable` saying where the CLI looked and what to do."""
+        if shutil.which(self.docker) is None:
+            raise EngineUnavailable(
+                "the docker CLI is not installed, so examples cannot be built; install Docker, or use the verification mode 'cached' to show stored results"
+            )
+        try:
+            probe = subprocess.run(
+                [self.docker, "version", "--format", "{{json .}}"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            raise EngineUnavailable(self._unavailable(f"no answer within {ENGINE_PROBE_TIMEOUT} s")) from None
+        try:
+            data = json.loads(probe.stdout.strip().splitlines()[0]) if probe.stdout.strip() else {}
+        except json.JSONDecodeError:
+            data = {}
+        server = data.get("Server") or {}
+        if probe.returncode != 0 or not server:
+            reason = (probe.stderr.strip().splitlines() or ["no answer"])[-1]
+            raise EngineUnavailable(self._unavailable(reason))
+        buildx_version, builder, driver = self._buildx_facts()
+        return EngineInfo(
+            server_version=str(server.get("Version", "unknown")),
+            api_version=str(server.get("ApiVersion", "")),
+            os=str(server.get("Os", "")),
+            arch=str(server.get("Arch", "")),
+            buildx_version=buildx_version,
+            builder=builder,
+            driver=driver,
+        )
+
+    def _unavailable(self, reason: str) -> str:
+        return (
+            f"no Docker engine answers at {engine_location()}: {reason}. "
+            "Start one (e.g. 'systemctl start docker'), point DOCKER_HOST or 'docker context use' at a running engine, "
+            "or use the verification mode 'cached' to show stored results without building"
+        )
+
+    def _buildx_facts(self) -> tuple[str | None, str | None, str | None]:
+        try:
+            version = subprocess.run([self.docker, "buildx", "version"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            version = None
+        if version is None or version.returncode != 0:
+            self._buildx = False
+            return None, None, None
+        self._buildx = True
+        words = version.stdout.split()
+        buildx_version = words[1] if len(words) > 1 else version.stdout.strip()
+        builder = driver = None
+        inspect = subprocess.run([self.docker, "buildx", "inspect"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
+        for line in inspect.stdout.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "Name" and builder is None:
+                builder = value.strip()
+            elif key.strip() == "Driver" and driver is None:
+                driver = value.strip()
+        return buildx_version, builder, driver
+
+    @property
+    def has_buildx(self) -> bool:
+        if self._buildx is None:
+            self._buildx_facts()
+        return bool(self._buildx)
+
+    def image_id(self, reference: str) -> str | None:
+        """The local image ID of ``reference``, ``None`` when the engine does not have it."""
+        result = self._run([self.docker, "image", "inspect", "--format", "{{.Id}}", reference], timeout=ENGINE_PROBE_TIMEOUT)
+        return result.output.strip() if result.returncode == 0 else None
+
+    # ----------------------------------------------------------------- build
+
+    def build(self, request: BuildRequest, *, timeout: float, iidfile: Path) -> BuildOutcome:
+        """One ``docker buildx build`` (or BuildKit ``docker build``), loading the image into the engine."""
+        env = dict(os.environ)
+        if self.has_buildx:
+            command = [self.docker, "buildx", "build", "--load"]
+        else:
+            if request.named_contexts:
+                raise DockerfileDocsError("stand-in base images need docker buildx (BuildKit named contexts); install the buildx plugin")
+            command = [self.docker, "build"]
+            env["DOCKER_BUILDKIT"] = "1"
+        command += ["--progress=plain", "--iidfile", str(iidfile), "--file", str(request.dockerfile)]
+        if request.target:
+            command += ["--target", request.target]
+        if request.platform:
+            command += ["--platform", request.platform]
+        for name, value in request.build_args.items():
+            command += ["--build-arg", f"{name}={value}"]
+        for reference, local in request.named_contexts.items():
+            command += ["--build-context", f"{reference}=docker-image://{local}"]
+        if request.tag:
+            command += ["--tag", request.tag]
+        command.append(str(request.context_dir))
+        iidfile.unlink(missing_ok=True)
+        with self._count_lock:
+            self.builds_performed += 1
+        result = self._run(command, timeout=timeout, env=env)
+        image_id = None
+        if result.returncode == 0 and iidfile.is_file():
+            image_id = iidfile.read_text().strip() or None
+        return BuildOutcome(
+            succeeded=result.returncode == 0 and image_id is not None,
+            image_id=image_id,
+            log=result.output,
+            seconds=result.seconds,
+            timed_out=result.timed_out,
+        )
+
+    def image_facts(self, image_id: str) -> ImageFacts:
+        result = self._run([self.docker, "image", "inspect", "--format", "{{json .}}", image_id], timeout=ENGINE_PROBE_TIMEOUT)
+        if result.returncode != 0:
+            raise DockerfileDocsError(f"cannot inspect the built image {image_id}: {result.output.strip()}")
+        data = json.loads(result.output.strip().splitlines()[-1])
+        layers = (data.get("RootFS") or {}).get("Layers") or []
+        return ImageFacts(image_id=image_id, size=int(data.get("Size") or 0), layers=len(layers))
+
+    # ----------------------------------------------------------------- inspect and run
+
+    def list_files(self, image_id: str, *, timeout: float) -> set[str]:
+        """Every path in the image's file system, without running anything in it (scratch has no shell)."""
+        name = f"dockerfile-docs-files-{uuid.uuid4().hex[:12]}"
+        created = self._run([self.docker, "create", "--name", name, image_id, "/dockerfile-docs-never-started"], timeout=ENGINE_PROBE_TIMEOUT)
+        if created.returncode != 0:
+            raise DockerfileDocsError(f"cannot create a container to list the image's files: {created.output.strip()}")
+        self.processes.add_container(name)
+        try:
+            return self._export_listing(name, timeout=timeout)
+        finally:
+            subprocess.run([self.docker, "rm", "--force", name], capture_output=True, timeout=60, check=False)
+            self.processes.discard_container(name)
+
+    def _export_listing(self, container: str, *, timeout: float) -> set[str]:
+        self._check_cancelled()
+        process = subprocess.Popen(
+            [self.docker, "export", container], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        self.processes.add(process)
+        timer = threading.Timer(timeout, _kill_group, args=(process,))
+        timer.start()
+        paths: set[str] = set()
+        try:
+            assert process.stdout is not None
+            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+                for member in archive:
+                    paths.add("/" + member.name.strip("/").removeprefix("./"))
+        except tarfile.TarError as error:
+            if not self.processes.cancelled.is_set():
+                raise DockerfileDocsError(f"cannot read the image's file listing: {error}") from None
+        finally:
+            timer.cancel()
+            process.wait()
+            self.processes.discard(process)
+        self._check_cancelled()
+        return paths
+
+    def run_image(self, image_id: str, args: tuple[str, ...], *, timeout: float) -> CommandResult:
+        """``docker run`` the image with ``args`` and no network; stdout and stderr together."""
+        name = f"dockerfile-docs-run-{uuid.uuid4().hex[:12]}"
+        self.processes.add_container(name)
+        try:
+            result = self._run([self.docker, "run", "--rm", "--name", name, "--network", "none", image_id, *args], timeout=timeout)
+        finally:
+            subprocess.run([self.docker, "rm", "--force", name], capture_output=True, timeout=60, check=False)
+            self.processes.discard_container(name)
+        return result
+
+    # ----------------------------------------------------------------- processes
+
+    def _check_cancelled(self) -> None:
+        if self.processes.cancelled.is_set():
+            raise Cancelled()
+
+    def _run(self, command: list[str], *, timeout: float, env: dict[str, str] | None = None) -> CommandResult:
+        """Run a child in its own process group, killing the group on timeout or interrupt."""
+        self._check_cancelled()
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        )
+        self.processes.add(process)
+        timed_out = False
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(process)
+            output, _ = process.communicate()
+        finally:
+            self.processes.discard(process)
+        self._check_cancelled()
+        return CommandResult(
+            returncode=process.returncode,
+            output=output.decode("utf-8", errors="replace"),
+            seconds=time.monotonic() - started,
+            timed_out=timed_out,
+        )

@@ -1,0 +1,3 @@
+module example.com/cacheorder
+
+go 1.19

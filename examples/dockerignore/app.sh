@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "files shipped in /app:"
+ls -A /app

@@ -1,0 +1,570 @@
+"""What the two fences of a page mean, rendered to HTML with a content-hash cache.
+
+This module knows nothing of Python-Markdown: the extension hands it a
+fence's body and options, the MkDocs plugin uses it for the embed files, and
+both get back a :class:`RenderedBlock` (HTML plus the problems met), never an
+exception. Problems are rendered in place *and* returned, so a site generator
+can turn them into warnings that name the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shlex
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .. import __version__
+from ..errors import DockerfileDocsError, DockerfileError
+from ..model import Analysis, BuildOptions
+from ..render.fragment import PARTS, Layout, Part, normalize_show, render_error, render_fragment, svg_document
+from ..verify.example import Example, load_example
+
+Verification = Literal["off", "cached", "build"]
+ProblemKind = Literal["invalid-block", "missing-example", "invalid-example", "dockerfile", "finding", "verification", "internal"]
+
+EXAMPLE_KEYS = ("example", "show", "target", "build_args")
+INLINE_KEYS = ("show", "target", "build_args", "title")
+_EXAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_BUILD_ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a block, precise enough for a warning naming page, example and line.
+
+    ``severity`` is ``error`` for what breaks the block or the example
+    (and error-level findings), ``warning`` for the rest.
+    """
+
+    kind: ProblemKind
+    message: str
+    example: str | None = None
+    path: str | None = None
+    line: int | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def describe(self) -> str:
+        """``example 'x': path:line: message``, leaving out what is unknown."""
+        pieces = []
+        if self.example:
+            pieces.append(f"example '{self.example}'")
+        if self.path:
+            pieces.append(f"{self.path}:{self.line}" if self.line else self.path)
+        pieces.append(self.message)
+        return ": ".join(pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBlock:
+    """The HTML of a block and the problems met; ``failed`` when an error box stands in for it."""
+
+    html: str
+    problems: tuple[Problem, ...] = ()
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleBlock:
+    """A ``dockerfile-example`` fence, validated."""
+
+    example: str
+    show: tuple[Part, ...] | None = None
+    target: str | None = None
+    build_args: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineBlock:
+    """A ``dockerfile-docs`` fence: the Dockerfile in the body, options in the header."""
+
+    text: str
+    show: tuple[Part, ...] | None = None
+    target: str | None = None
+    build_args: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedLinks:
+    """Where a site publishes an example's standalone page and diagram, as URLs to copy."""
+
+    page_url: str
+    diagram_url: str
+
+
+@dataclass(slots=True)
+class Settings:
+    """How blocks render: where examples and results live, and how a page looks.
+
+    ``rule_url`` maps a rule code to its reference page; ``embed_links``
+    gives, for an example name, the URLs shown under it as embed code.
+    ``location`` names the page being rendered when ``rule_url`` gives
+    links relative to it, so fragments are cached per location.
+    """
+
+    examples_dir: Path = Path("examples")
+    cache_dir: Path = Path(".cache/dockerfile-docs")
+    stand_ins: Path | None = None
+    verification: Verification = "cached"
+    layout: Layout = "stacked"
+    show: tuple[Part, ...] = PARTS
+    rule_url: Callable[[str], str] | None = None
+    embed_links: Callable[[str], EmbedLinks | None] | None = None
+    location: Callable[[], str] | None = None
+
+
+
+class FragmentCache:
+    """Rendered fragments keyed by a hash of everything they are made from.
+
+    An unchanged Dockerfile (same text, options, results and settings) is
+    never rendered twice; ``renders`` counts the renders performed and
+    ``rendered`` names what was rendered since :meth:`mark`, so a rebuild can
+    show that only what changed was redone. Least recently used entries go
+    first beyond ``max_entries``.
+    """
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self.max_entries = max_entries
+        self.renders = 0
+        self.rendered: list[str] = []
+        self._entries: OrderedDict[str, RenderedBlock] = OrderedDict()
+
+    @property
+    def size(self) -> int:
+        """How many fragments are kept."""
+        return len(self._entries)
+
+    def mark(self) -> None:
+        """Start a new round of :attr:`rendered` (e.g. one site build)."""
+        self.rendered = []
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def get_or_render(self, key_parts: object, label: str, render: Callable[[], RenderedBlock]) -> RenderedBlock:
+        key = content_hash(key_parts)
+        hit = self._entries.get(key)
+        if hit is not None:
+            self._entries.move_to_end(key)
+            return hit
+        block = render()
+        self.renders += 1
+        self.rendered.append(label)
+        self._entries[key] = block
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return block
+
+
+def content_hash(parts: object) -> str:
+    """A SHA-256 over a JSON rendering of ``parts``, the package version included."""
+    payload = json.dumps([__version__, parts], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+SHARED_CACHE = FragmentCache()
+"""The cache of plain Python-Markdown use, shared by every Markdown instance of the process."""
+
+
+# --------------------------------------------------------------------------- reading fences
+
+
+class BlockError(DockerfileDocsError):
+    """A fence whose body or options do not follow the page syntax."""
+
+
+def parse_example_block(body: str) -> ExampleBlock:
+    """The YAML body of a ``dockerfile-example`` fence; unknown keys and wrong types are errors."""
+    try:
+        data = yaml.safe_load(body) if body.strip() else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1} of the block: " if mark is not None else ""
+        raise BlockError(f"{where}not valid YAML: {getattr(error, 'problem', None) or error}") from None
+    if isinstance(data, str) and data.strip() and "\n" not in data.strip():
+        data = {"example": data.strip()}
+    if not isinstance(data, dict):
+        raise BlockError("expected a mapping with at least 'example: <folder name>'")
+    unknown = [str(key) for key in data if key not in EXAMPLE_KEYS]
+    if unknown:
+        raise BlockError(f"unknown key {unknown[0]!r}; expected some of: {', '.join(EXAMPLE_KEYS)}")
+    if "example" not in data:
+        raise BlockError("'example' is required: the name of a folder in the examples directory")
+    example = data["example"]
+    if not isinstance(example, str) or not _EXAMPLE_NAME.match(example):
+        raise BlockError(f"example: expected a folder name (letters, digits, '.', '_', '-'), got {example!r}")
+    return ExampleBlock(
+        example=example,
+        show=_show(data.get("show")),
+        target=_optional_string(data.get("target"), "target"),
+        build_args=_build_args_mapping(data.get("build_args")),
+    )
+
+
+def parse_inline_options(options: Mapping[str, str], body: str) -> InlineBlock:
+    """The header options of a ``dockerfile-docs`` fence (``build_args="A=1 B=2"``)."""
+    unknown = [key for key in options if key not in INLINE_KEYS]
+    if unknown:
+        raise BlockError(f"unknown option {unknown[0]!r}; expected some of: {', '.join(INLINE_KEYS)}")
+    return InlineBlock(
+        text=body,
+        show=_show(options.get("show")),
+        target=options.get("target") or None,
+        build_args=_build_args_words(options.get("build_args", "")),
+        title=options.get("title") or None,
+    )
+
+
+def _show(value: object) -> tuple[Part, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, (str, list)):
+        raise BlockError(f"show: expected a list of parts ({', '.join(PARTS)}), got {type(value).__name__}")
+    try:
+        return normalize_show(value)
+    except DockerfileDocsError as error:
+        raise BlockError(str(error)) from None
+
+
+def _optional_string(value: object, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise BlockError(f"{key}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _build_args_mapping(value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BlockError(f"build_args: expected a mapping of names to values, got {type(value).__name__}")
+    result: dict[str, str] = {}
+    for name, arg in value.items():
+        if not isinstance(name, str) or not _BUILD_ARG_NAME.match(name):
+            raise BlockError(f"build_args.{name}: not a valid build argument name")
+        if isinstance(arg, bool) or not isinstance(arg, (str, int, float)):
+            raise BlockError(f"build_args.{name}: expected a string, got {type(arg).__name__}")
+        result[name] = str(arg)
+    return result
+
+
+def _build_args_words(value: str) -> dict[str, str]:
+    try:
+        words = shlex.split(value)
+    except ValueError as error:
+        raise BlockError(f"build_args: {error}") from None
+    result: dict[str, str] = {}
+    for word in words:
+        name, sep, arg = word.partition("=")
+        if not sep or not _BUILD_ARG_NAME.match(name):
+            raise BlockError(f"build_args: expected NAME=VALUE pairs, got {word!r}")
+        result[name] = arg
+    return result
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+class BlockRenderer:
+    """Turns fences (and whole examples) into HTML, through the cache.
+
+    One instance serves a site: the MkDocs plugin keeps it across rebuilds
+    so the cache survives ``mkdocs serve`` reloads.
+    """
+
+    def __init__(self, settings: Settings, cache: FragmentCache | None = None) -> None:
+        self.settings = settings
+        self.cache = cache if cache is not None else SHARED_CACHE
+
+    # ----------------------------------------------------------------- fences
+
+    def render_example_block(self, body: str, *, id_prefix: str, with_embed: bool = True) -> RenderedBlock:
+        try:
+            block = parse_example_block(body)
+        except BlockError as error:
+            return _failed(Problem("invalid-block", f"dockerfile-example block: {error}"), "Invalid dockerfile-example block")
+        rendered = self.render_example(block, id_prefix=id_prefix)
+        links = self.settings.embed_links(block.example) if with_embed and self.settings.embed_links else None
+        if links is None or rendered.failed:
+            return rendered
+        return replace(rendered, html=rendered.html + embed_code_html(links, title=block.example))
+
+    def render_inline_block(self, body: str, options: Mapping[str, str], *, id_prefix: str) -> RenderedBlock:
+        try:
+            block = parse_inline_options(options, body)
+        except BlockError as error:
+            return _failed(Problem("invalid-block", f"dockerfile-docs block: {error}"), "Invalid dockerfile-docs block")
+        path = "Dockerfile"
+        build = BuildOptions(build_args=block.build_args, target=block.target)
+        show = block.show or self.settings.show
+        key = ["inline", block.text, _options_key(build), list(show), self.settings.layout, id_prefix, block.title, self._rule_url_key()]
+        return self.cache.get_or_render(
+            key,
+            label=f"inline:{block.title or id_prefix}",
+            render=lambda: self._render_text(
+                block.text, path, build, show=show, id_prefix=id_prefix, layout=self.settings.layout, title=block.title
+            ),
+        )
+
+    # ----------------------------------------------------------------- examples
+
+    def render_example(
+        self,
+        block: ExampleBlock,
+        *,
+        id_prefix: str,
+        layout: Layout | None = None,
+        standalone: bool = False,
+    ) -> RenderedBlock:
+        """An example as the page shows it (or, ``standalone``, as its embeddable document)."""
+        try:
+            example = self.load_example(block.example)
+            text = _read_text(example.dockerfile_path)
+        except DockerfileDocsError as error:
+            return self._example_failure(block.example, error, standalone=standalone)
+        target = block.target if block.target is not None else example.targets[0].target
+        build = BuildOptions(
+            build_args={**self._spec_build_args(example, target), **block.build_args},
+            target=target,
+            platform=example.platform,
+        )
+        results = self.results(example)
+        show = block.show or self.settings.show
+        layout = layout or self.settings.layout
+        path = self._display_path(example.dockerfile_path)
+        description = _description_html(example.description)
+        key = [
+            "example",
+            block.example,
+            path,
+            text,
+            _options_key(build),
+            list(show),
+            layout,
+            standalone,
+            id_prefix,
+            example.title,
+            description,
+            results.html,
+            self._rule_url_key(),
+        ]
+
+        def render() -> RenderedBlock:
+            rendered = self._render_text(
+                text,
+                path,
+                build,
+                show=show,
+                id_prefix=id_prefix,
+                layout=layout,
+                title=example.title,
+                description_html=description,
+                result_html=results.html if "results" in show else None,
+                standalone=standalone,
+                example=block.example,
+            )
+            return replace(rendered, problems=rendered.problems + results.problems)
+
+        return self.cache.get_or_render(key, label=block.example, render=render)
+
+    def render_example_diagram(self, name: str) -> RenderedBlock:
+        """The example's stage diagram as an SVG file of its own."""
+        try:
+            example = self.load_example(name)
+            text = _read_text(example.dockerfile_path)
+        except DockerfileDocsError as error:
+            return self._example_failure(name, error, standalone=False)
+        target = example.targets[0].target
+        build = BuildOptions(build_args=self._spec_build_args(example, target), target=target, platform=example.platform)
+        path = self._display_path(example.dockerfile_path)
+
+        def render() -> RenderedBlock:
+            from ..pipeline import analyze_text
+            from ..render.svg import render_diagram
+
+            try:
+                analysis = analyze_text(text, path, build)
+            except DockerfileError as error:
+                return RenderedBlock("", (_dockerfile_problem(error, name),), failed=True)
+            return RenderedBlock(svg_document(render_diagram(analysis, id_prefix="dd")))
+
+        return self.cache.get_or_render(["diagram", name, path, text, _options_key(build)], label=f"{name}:diagram", render=render)
+
+    def load_example(self, name: str) -> Example:
+        if not _EXAMPLE_NAME.match(name):
+            raise _MissingExample(f"example {name!r} is not a folder name")
+        directory = self.settings.examples_dir / name
+        if not directory.is_dir():
+            raise _MissingExample(f"no such example folder: {self._display_path(directory)}")
+        return load_example(directory)
+
+    def example_names(self) -> list[str]:
+        """The folders of the examples directory that hold an ``example.yml``."""
+        root = self.settings.examples_dir
+        if not root.is_dir():
+            return []
+        return sorted(child.name for child in root.iterdir() if (child / "example.yml").is_file())
+
+    def results(self, example: Example) -> ResultsPanel:
+        """The build-results panel and its problems, as the verification mode allows.
+
+        No result, a stale one and a failed one are problems of the example;
+        the panel still shows what is known (a stale result with its reason).
+        """
+        if self.settings.verification == "off":
+            return ResultsPanel(None, ())
+        from ..render.results import render_result_panel
+        from ..verify.results import lookup_result
+
+        lookup = lookup_result(example, self.settings.cache_dir, stand_ins_file=self.settings.stand_ins)
+        result = lookup.result
+        hint = f"run `dockerfile-docs verify {example.name}`"
+        if result is None:
+            reason = lookup.stale_reason or "not verified yet"
+            problem = Problem("verification", f"no build result: {reason}", example.name, severity="warning")
+            return ResultsPanel(render_result_panel(None), (problem,))
+        problems: list[Problem] = []
+        if lookup.stale:
+            reason = lookup.stale_reason or "its inputs changed"
+            problems.append(Problem("verification", f"the build result is stale ({reason}); {hint}", example.name, severity="warning"))
+        for failure in result.failures:
+            problems.append(
+                Problem("verification", f"verification failed [{failure.target}]: {failure.message}", example.name, failure.dockerfile, failure.line)
+            )
+        panel = render_result_panel(result, stale_reason=lookup.stale_reason if lookup.stale else None)
+        return ResultsPanel(panel, tuple(problems))
+
+    # ----------------------------------------------------------------- helpers
+
+    def _render_text(
+        self,
+        text: str,
+        path: str,
+        build: BuildOptions,
+        *,
+        show: tuple[Part, ...],
+        id_prefix: str,
+        layout: Layout,
+        title: str | None = None,
+        description_html: str | None = None,
+        result_html: str | None = None,
+        standalone: bool = False,
+        example: str | None = None,
+    ) -> RenderedBlock:
+        from ..pipeline import analyze_text
+
+        try:
+            analysis = analyze_text(text, path, build)
+        except DockerfileError as error:
+            return RenderedBlock(render_error(error, standalone=standalone), (_dockerfile_problem(error, example),), failed=True)
+        fragment = render_fragment(
+            analysis,
+            show=show,
+            result_html=result_html,
+            id_prefix=id_prefix,
+            layout=layout,
+            standalone=standalone,
+            title=title,
+            description_html=description_html,
+            rule_url=self.settings.rule_url,
+        )
+        return RenderedBlock(fragment, finding_problems(analysis, example))
+
+    def _example_failure(self, name: str, error: DockerfileDocsError, *, standalone: bool) -> RenderedBlock:
+        if isinstance(error, _MissingExample):
+            return _failed(Problem("missing-example", str(error), name), "Missing example", standalone=standalone)
+        if isinstance(error, DockerfileError):
+            return RenderedBlock(render_error(error, standalone=standalone), (_dockerfile_problem(error, name),), failed=True)
+        return _failed(Problem("invalid-example", str(error), name), "Invalid example", standalone=standalone)
+
+    def _spec_build_args(self, example: Example, target: str | None) -> dict[str, str]:
+        """The example's build args, with those of the matching ``targets`` entry over them."""
+        for spec in example.targets:
+            if (spec.target or None) == (target or None) or (spec.target and target and spec.target.lower() == target.lower()):
+                return example.build_args_for(spec)
+        return dict(example.build_args)
+
+    def _display_path(self, path: Path) -> str:
+        """A path as a reader of the warning wants it: relative to the working directory when inside it."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+    def _rule_url_key(self) -> list[str | None]:
+        """What the rule links of a fragment depend on: whether there are any, and from where they are relative."""
+        location = self.settings.location() if self.settings.location else None
+        return [self.settings.rule_url("DD000") if self.settings.rule_url else None, location]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsPanel:
+    html: str | None
+    problems: tuple[Problem, ...]
+
+
+class _MissingExample(DockerfileDocsError):
+    pass
+
+
+def finding_problems(analysis: Analysis, example: str | None) -> tuple[Problem, ...]:
+    """Error-level findings as problems (the site decides whether they warn)."""
+    return tuple(
+        Problem("finding", f"{finding.rule} {finding.name}: {finding.message}", example, analysis.dockerfile.path, finding.line)
+        for finding in analysis.findings
+        if finding.severity == "error"
+    )
+
+
+def embed_code_html(links: EmbedLinks, *, title: str) -> str:
+    """Copyable embed code: an iframe of the standalone page and a Markdown image of the diagram."""
+    iframe = f'<iframe src="{links.page_url}" title="{title}" width="100%" height="600" loading="lazy"></iframe>'
+    image = f"![{title} stages]({links.diagram_url})"
+    return (
+        '<details class="dd-embed">\n<summary>Embed this example</summary>\n'
+        f"<p>HTML:</p>\n<pre><code>{html.escape(iframe)}</code></pre>\n"
+        f"<p>Markdown (diagram):</p>\n<pre><code>{html.escape(image)}</code></pre>\n"
+        "</details>\n"
+    )
+
+
+def _failed(problem: Problem, title: str, *, standalone: bool = False) -> RenderedBlock:
+    return RenderedBlock(render_error(problem.describe(), title=title, standalone=standalone), (problem,), failed=True)
+
+
+def _dockerfile_problem(error: DockerfileError, example: str | None) -> Problem:
+    return Problem("dockerfile", error.message, example, error.path, error.line)
+
+
+def _options_key(options: BuildOptions) -> list[Any]:
+    return [sorted(options.build_args.items()), options.target, options.platform, options.build_platform]
+
+
+def _read_text(path: Path) -> str:
+    from ..parse import decode_dockerfile
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DockerfileError(str(path), None, f"cannot read the file: {error.strerror or error}") from None
+    return decode_dockerfile(data, str(path))
+
+
+def _description_html(description: str | None) -> str | None:
+    """An example's Markdown description as HTML, raw HTML in it shown as text."""
+    if not description:
+        return None
+    import markdown
+
+    return markdown.markdown(html.escape(description, quote=False))

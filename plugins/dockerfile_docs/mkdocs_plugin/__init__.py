@@ -1,0 +1,1 @@
+"""The MkDocs adapter: ``plugins: [dockerfile-docs]`` in ``mkdocs.yml``."""

@@ -1,0 +1,312 @@
+"""The ``dockerfile-docs`` MkDocs plugin: a thin adapter over the Markdown extension and the core.
+
+What it adds to a site:
+
+* the ``dockerfile_docs`` Markdown extension, configured from the plugin
+  (so pages only need the fences), and its stylesheet as a generated file;
+* generated pages: the rules reference under ``rules_reference`` and, per
+  example, ``embed/<example>/index.html`` (standalone) and ``diagram.svg``;
+* warnings naming page, example and line for everything that makes a page
+  claim something unchecked, so ``mkdocs build --strict`` fails on them;
+* with ``verification: build``, a verification of the stale examples before
+  any page renders; with ``mkdocs serve``, a watch on the examples folder.
+
+Rendered fragments stay in a content-hash cache on the plugin instance,
+which MkDocs keeps across ``mkdocs serve`` rebuilds (the plugin defines
+``on_startup``), so an edit re-renders only what depends on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..errors import DockerfileDocsError
+from ..markdown import DockerfileDocsExtension
+from ..markdown.blocks import BlockRenderer, EmbedLinks, ExampleBlock, FragmentCache, Problem, Settings
+from ..render.fragment import page_css
+from .config import DockerfileDocsConfig
+
+log = logging.getLogger("mkdocs.plugins.dockerfile-docs")
+
+CSS_URI = "assets/dockerfile-docs/dockerfile-docs.css"
+EMBED_DIR = "embed"
+EXTENSION_NAME = "dockerfile_docs"
+
+
+@dataclass(frozen=True, slots=True)
+class _EmbedFiles:
+    page: File
+    diagram: File | None
+
+
+class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
+    """See the module docstring; options are in :class:`DockerfileDocsConfig`."""
+
+    def __init__(self) -> None:
+        self.cache = FragmentCache()
+        self.renderer: BlockRenderer | None = None
+        self.command: str | None = None
+        self._site_url: str = ""
+        self._css: str = ""
+        self._page: Page | None = None
+        self._location: str = ""
+        self._rule_files: dict[str, File] = {}
+        self._embeds: dict[str, _EmbedFiles] = {}
+        self._reported: set[tuple[str, Problem]] = set()
+        self._examples_warned_on_pages: set[str] = set()
+        self._deferred: list[tuple[str, Problem]] = []
+
+    # ----------------------------------------------------------------- what tests and tools read
+
+    @property
+    def render_count(self) -> int:
+        """Fragments, embeds and diagrams rendered since this instance was made (cache hits excluded)."""
+        return self.cache.renders
+
+    @property
+    def rendered_in_last_build(self) -> list[str]:
+        """What the last build rendered: example names, ``name:diagram``, ``inline:...``."""
+        return list(self.cache.rendered)
+
+    # ----------------------------------------------------------------- events
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this keeps the instance, and its cache, alive across ``mkdocs serve`` rebuilds."""
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.cache.mark()
+        self._reported.clear()
+        self._examples_warned_on_pages.clear()
+        self._deferred.clear()
+        self._site_url = config.site_url or ""
+        root = Path(config.config_file_path or ".").resolve().parent
+        is_material = _theme_name(config) == "material"
+        layout = self.config.layout
+        if layout == "auto":
+            layout = "tabs" if is_material else "stacked"
+        settings = Settings(
+            examples_dir=root / self.config.examples_dir,
+            cache_dir=root / self.config.cache_dir,
+            stand_ins=self._stand_ins_file(root),
+            verification=self.config.verification,
+            layout=layout,
+            show=tuple(self.config.show),
+            rule_url=self._rule_url if self.config.rules_reference else None,
+            embed_links=self._embed_links if self.config.embed else None,
+            location=lambda: self._location,
+        )
+        self.renderer = BlockRenderer(settings, self.cache)
+        self._css = page_css(material=is_material) + _plugin_css()
+        _remove_listed_extension(config)
+        config.markdown_extensions.append(DockerfileDocsExtension(renderer=self.renderer, on_problem=self._on_problem))  # type: ignore[arg-type]
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    def _stand_ins_file(self, root: Path) -> Path | None:
+        """The configured stand-ins file; when the default one is absent, the one beside the examples (if any)."""
+        path = root / self.config.stand_ins
+        if path.is_file():
+            return path
+        if self.config.stand_ins != DockerfileDocsConfig.stand_ins.default:
+            log.warning("dockerfile-docs: stand_ins: %s does not exist", path)
+        return None
+
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.renderer is None:
+            return None
+        files.append(File.generated(config, CSS_URI, content=self._css))
+        if self.config.rules_reference:
+            self._add_rule_pages(files, config)
+        if self.config.verification == "build":
+            self._verify_stale_examples()
+        self._embeds.clear()
+        if self.config.embed:
+            self._add_embeds(files, config)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        self._page = page
+        self._location = page.url
+        return None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        self._page = None
+        self._location = ""
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Problems of examples that no page shows still deserve a warning (from their embed files)."""
+        for where, problem in self._deferred:
+            if problem.example not in self._examples_warned_on_pages:
+                self._warn(where, problem)
+        self._deferred.clear()
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+        if not self.config.enabled or self.renderer is None:
+            return server
+        examples_dir = self.renderer.settings.examples_dir
+        if examples_dir.is_dir():
+            server.watch(str(examples_dir))
+        stand_ins = self.renderer.settings.stand_ins
+        if stand_ins is not None and stand_ins.is_file() and examples_dir not in stand_ins.parents:
+            server.watch(str(stand_ins), recursive=False)
+        return server
+
+    # ----------------------------------------------------------------- problems
+
+    def _on_problem(self, problem: Problem) -> None:
+        where = self._page.file.src_uri if self._page is not None else "(outside any page)"
+        if problem.example:
+            self._examples_warned_on_pages.add(problem.example)
+        self._warn(where, problem)
+
+    def _warn(self, where: str, problem: Problem) -> None:
+        if problem.kind == "finding" and not self.config.strict_findings:
+            log.debug("%s: %s", where, problem.describe())
+            return
+        if (where, problem) in self._reported:
+            return
+        self._reported.add((where, problem))
+        log.warning("%s: %s", where, problem.describe())
+
+    # ----------------------------------------------------------------- rules reference
+
+    def _add_rule_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """One page per rule and an index; pages the docs already have are left alone."""
+        from ..explain.reference import rule_pages, rules_index_markdown
+
+        prefix = self.config.rules_reference.strip("/")
+        self._rule_files.clear()
+        slugs = []
+        for rule in rule_pages():
+            uri = posixpath.join(prefix, f"{rule.slug}.md")
+            file = files.get_file_from_path(uri)
+            if file is None:
+                file = File.generated(config, uri, content=rule.markdown)
+                files.append(file)
+            self._rule_files[rule.code] = file
+            slugs.append(rule.slug)
+        index_uri = posixpath.join(prefix, "index.md")
+        if files.get_file_from_path(index_uri) is None:
+            files.append(File.generated(config, index_uri, content=_with_page_links(rules_index_markdown(), slugs)))
+
+    def _rule_url(self, code: str) -> str:
+        """The rule's reference page relative to the page being rendered (MkDocs does not rewrite raw HTML links)."""
+        file = self._rule_files.get(code)
+        if file is None:
+            return ""
+        return get_relative_url(file.url, self._location)
+
+    # ----------------------------------------------------------------- verification
+
+    def _verify_stale_examples(self) -> None:
+        """``verification: build``: verify the examples whose stored result is missing or stale, logging progress."""
+        from ..verify.engine import EngineUnavailable
+        from ..verify.results import lookup_result
+        from ..verify.runner import ProgressEvent, verify_examples
+
+        assert self.renderer is not None
+        settings = self.renderer.settings
+        stale = []
+        for name in self.renderer.example_names():
+            try:
+                example = self.renderer.load_example(name)
+            except DockerfileDocsError:
+                continue  # reported where the example is rendered
+            if lookup_result(example, settings.cache_dir, stand_ins_file=settings.stand_ins).stale:
+                stale.append(example)
+        if not stale:
+            log.info("dockerfile-docs: every example has an up-to-date verification result")
+            return
+        log.info("dockerfile-docs: verifying %d example(s): %s", len(stale), ", ".join(example.name for example in stale))
+
+        def progress(event: ProgressEvent) -> None:
+            if event.kind in ("start", "finish", "cached"):
+                target = f" [{event.target}]" if event.target else ""
+                log.info("dockerfile-docs: %d/%d %s%s: %s", event.done, event.total, event.example, target, event.message)
+
+        try:
+            verify_examples(stale, cache_dir=settings.cache_dir, stand_ins=settings.stand_ins, progress=progress)
+        except EngineUnavailable as error:
+            log.warning("dockerfile-docs: cannot verify (verification: build): %s", error)
+
+    # ----------------------------------------------------------------- embeds
+
+    def _add_embeds(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.renderer is not None
+        for name in self.renderer.example_names():
+            where = f"{EMBED_DIR}/{name}/index.html"
+            self._location = where
+            block = ExampleBlock(example=name)
+            page = self.renderer.render_example(block, id_prefix="dd-" + _id_safe(name), layout="tabs", standalone=True)
+            for problem in page.problems:
+                self._deferred.append((where, problem))
+            page_file = File.generated(config, where, content=page.html)
+            files.append(page_file)
+            diagram = self.renderer.render_example_diagram(name)
+            diagram_file = None
+            if not diagram.failed:
+                diagram_file = File.generated(config, f"{EMBED_DIR}/{name}/diagram.svg", content=diagram.html)
+                files.append(diagram_file)
+            self._embeds[name] = _EmbedFiles(page_file, diagram_file)
+        self._location = ""
+
+    def _embed_links(self, name: str) -> EmbedLinks | None:
+        embed = self._embeds.get(name)
+        if embed is None or embed.diagram is None:
+            return None
+        return EmbedLinks(page_url=self._url_for(embed.page), diagram_url=self._url_for(embed.diagram))
+
+    def _url_for(self, file: File) -> str:
+        """Absolute with ``site_url`` (embed code is pasted elsewhere), else relative to the current page."""
+        if self._site_url:
+            return urljoin(self._site_url if self._site_url.endswith("/") else self._site_url + "/", file.url)
+        return get_relative_url(file.url, self._location)
+
+
+def _theme_name(config: MkDocsConfig) -> str | None:
+    theme = config.theme
+    return getattr(theme, "name", None) or (theme.get("name") if isinstance(theme, dict) else None)
+
+
+def _remove_listed_extension(config: MkDocsConfig) -> None:
+    """The plugin brings its own configured extension; one listed by name as well would render fences first."""
+    if EXTENSION_NAME in config.markdown_extensions:
+        config.markdown_extensions.remove(EXTENSION_NAME)
+        log.info("dockerfile-docs: '%s' in markdown_extensions is not needed with the plugin; the plugin's configuration is used", EXTENSION_NAME)
+    if config.mdx_configs:
+        config.mdx_configs.pop(EXTENSION_NAME, None)
+
+
+def _with_page_links(index_markdown: str, slugs: list[str]) -> str:
+    """Point the index's ``slug/`` links at the ``slug.md`` pages, so MkDocs checks them and any URL style works."""
+    for slug in slugs:
+        index_markdown = index_markdown.replace(f"]({slug}/)", f"]({slug}.md)")
+    return index_markdown
+
+
+def _id_safe(name: str) -> str:
+    return "".join(char if char.isalnum() or char in "-_" else "-" for char in name.lower()) or "example"
+
+
+def _plugin_css() -> str:
+    return resources.files(__package__).joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
+

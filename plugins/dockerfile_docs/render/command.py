@@ -1,0 +1,145 @@
+"""``dockerfile-docs render``: one Dockerfile as SVG, standalone HTML, Markdown or Mermaid.
+
+The output goes to standard output or ``--output``; a Dockerfile that does
+not parse is one line on standard error naming file and line, and exit 1
+(the CLI turns the :class:`DockerfileDocsError` into that line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import DockerfileDocsError
+from ..model import Analysis, BuildOptions
+from .fragment import PARTS, normalize_show, render_fragment, svg_document
+
+FORMATS = ("svg", "html", "md", "mermaid")
+STDIN_LABEL = "<stdin>"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="the Dockerfile to render; '-' reads standard input")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="html",
+        help="svg: the stage diagram alone; html: a self-contained page (default); "
+        "md: Markdown for wikis; mermaid: the flowchart source",
+    )
+    parser.add_argument(
+        "--build-arg",
+        dest="build_args",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a build argument, as docker build takes it (repeatable)",
+    )
+    parser.add_argument("--target", help="the stage to build (default: the last one)")
+    parser.add_argument("--platform", help="the target platform, e.g. linux/arm64 (default: linux/amd64)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument(
+        "--show",
+        default=" ".join(PARTS[:3]),
+        help="html: the parts to show, space or comma separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--layout", choices=("tabs", "stacked"), default="stacked", help="html: how the parts are arranged (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--diagram",
+        choices=("svg", "mermaid", "none"),
+        default="svg",
+        help="md: the diagram as inline SVG, as a mermaid fence, or left out (default: %(default)s)",
+    )
+    parser.add_argument("--title", help="html and md: the title (default: the file name)")
+
+
+def run(args: argparse.Namespace) -> int:
+    options = BuildOptions(build_args=parse_build_args(args.build_args), target=args.target, platform=args.platform)
+    analysis = analyze_input(args.path, options)
+    output = render(analysis, args)
+    write_output(output, args.output)
+    return 0
+
+
+def parse_build_args(pairs: list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs into a mapping; a bare ``NAME`` takes the environment's value, as docker build does."""
+    build_args: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not name:
+            raise DockerfileDocsError(f"--build-arg {pair!r}: expected NAME=VALUE")
+        if not sep:
+            if name not in os.environ:
+                continue
+            value = os.environ[name]
+        build_args[name] = value
+    return build_args
+
+
+def analyze_input(path: str, options: BuildOptions) -> Analysis:
+    """Read ``path`` (``-`` for standard input) and analyze it with the core pipeline."""
+    from ..parse import decode_dockerfile
+    from ..pipeline import analyze_text
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        label = STDIN_LABEL
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except IsADirectoryError:
+            data = _read_dockerfile_in(path)
+            path = os.path.join(path, "Dockerfile")
+        except OSError as error:
+            raise DockerfileDocsError(f"{path}: cannot read the file: {error.strerror or error}") from None
+        label = path
+    return analyze_text(decode_dockerfile(data, label), label, options)
+
+
+def _read_dockerfile_in(directory: str) -> bytes:
+    candidate = Path(directory) / "Dockerfile"
+    try:
+        return candidate.read_bytes()
+    except OSError as error:
+        raise DockerfileDocsError(f"{candidate}: cannot read the file: {error.strerror or error}") from None
+
+
+def render(analysis: Analysis, args: argparse.Namespace) -> str:
+    if args.format == "svg":
+        from .svg import render_diagram
+
+        return svg_document(render_diagram(analysis, id_prefix="dd"))
+    if args.format == "mermaid":
+        from .mermaid import render_mermaid
+
+        text = render_mermaid(analysis)
+        return text if text.endswith("\n") else text + "\n"
+    if args.format == "md":
+        from .markdown_out import render_markdown
+
+        return render_markdown(analysis, diagram=args.diagram, title=args.title)
+    show = tuple(part for part in normalize_show(args.show) if part != "results")
+    if not show:
+        raise DockerfileDocsError("--show: build results are not available here; name another part")
+    return render_fragment(analysis, show=show, layout=args.layout, standalone=True, title=args.title)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to standard output, or atomically to ``output`` so a failed run never leaves half a file."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except OSError as error:
+        raise DockerfileDocsError(f"{output}: cannot write: {error.strerror or error}") from None

@@ -1,0 +1,85 @@
+"""A Dockerfile's diagram, listing and explanations as Markdown, for wikis and READMEs.
+
+The diagram is either the project's inline SVG (raw HTML, for renderers that
+keep it) or a ``mermaid`` fence (GitHub, GitLab, Azure DevOps and most wikis
+draw those themselves). The listing is a ``dockerfile`` fence long enough
+that no backtick run inside the file can close it. Explanations are a list
+whose text is escaped for both Markdown and HTML, since it quotes the file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from ..model import SEVERITY_ORDER, Analysis, Finding
+
+DiagramFormat = Literal["svg", "mermaid", "none"]
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape_markdown(text: str) -> str:
+    """Text that renders literally in CommonMark/GFM: Markdown punctuation backslashed, HTML neutralised."""
+    text = "".join(_HTML_SPECIAL.get(char, char) for char in text)
+    return " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", text).split())
+
+
+def code_fence(body: str, info: str = "") -> str:
+    """A backtick fence around ``body`` that the body itself cannot close."""
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    if not body.endswith("\n"):
+        body += "\n"
+    return f"{fence}{info}\n{body}{fence}\n"
+
+
+def render_markdown(
+    analysis: Analysis,
+    *,
+    diagram: DiagramFormat = "svg",
+    title: str | None = None,
+    rule_url: str | None = None,
+) -> str:
+    """Markdown with a heading, the diagram, the Dockerfile and one list item per finding.
+
+    ``rule_url`` is a base URL; when given, each rule code links to
+    ``{rule_url}{code}``.
+    """
+    sections: list[str] = []
+    heading = title or analysis.dockerfile.path or "Dockerfile"
+    sections.append(f"## {escape_markdown(heading)}\n")
+    summary = _summary(analysis)
+    if summary:
+        sections.append(summary + "\n")
+    if diagram == "svg":
+        from .svg import render_diagram
+
+        svg = render_diagram(analysis, id_prefix="dd").strip()
+        sections.append("\n".join(line for line in svg.splitlines() if line.strip()) + "\n")
+    elif diagram == "mermaid":
+        from .mermaid import render_mermaid
+
+        sections.append(code_fence(render_mermaid(analysis).rstrip("\n"), "mermaid"))
+    sections.append(code_fence(analysis.dockerfile.text, "dockerfile"))
+    findings = sorted(analysis.findings, key=lambda f: (f.line, SEVERITY_ORDER.get(f.severity, 9), f.rule))
+    if findings:
+        sections.append("### Explanations\n\n" + "".join(_finding_item(f, rule_url) for f in findings))
+    return "\n".join(sections)
+
+
+def _summary(analysis: Analysis) -> str:
+    target = analysis.target_stage
+    stages = len(analysis.stages)
+    noun = "stage" if stages == 1 else "stages"
+    return f"{stages} {noun}; target: **{escape_markdown(target.label)}**."
+
+
+def _finding_item(finding: Finding, rule_url: str | None) -> str:
+    lines = f"{finding.line}" if not finding.end_line or finding.end_line == finding.line else f"{finding.line}–{finding.end_line}"
+    code = escape_markdown(finding.rule)
+    if rule_url:
+        code = f"[{code}]({rule_url}{finding.rule})"
+    label = f"{code} {escape_markdown(finding.name)}"
+    return f"- **Line {lines}** ({finding.severity}, {label}): {escape_markdown(finding.message)}\n"

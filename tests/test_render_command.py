@@ -1,0 +1,156 @@
+"""``dockerfile-docs render``: every format, standard input, options, and one clear line on a bad file."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from dockerfile_docs.cli import main
+
+TWO_STAGES = """\
+ARG BASE=busybox:1.36
+FROM ${BASE} AS build
+RUN echo hello > /hello.txt
+
+FROM scratch AS runtime
+COPY --from=build /hello.txt /hello.txt
+"""
+
+
+@pytest.fixture
+def dockerfile(tmp_path: Path) -> Path:
+    path = tmp_path / "Dockerfile"
+    path.write_text(TWO_STAGES)
+    return path
+
+
+def render(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8"))))
+    code = main(["render", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_svg_is_a_standalone_svg_file(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    code, out, err = render(capsys, "--format", "svg", str(dockerfile))
+    assert code == 0 and err == ""
+    assert out.startswith("<?xml")
+    root = ET.fromstring(out.split("?>", 1)[1].strip())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "build" in out and "runtime" in out
+
+
+def test_html_is_a_self_contained_page_without_script_or_remote_resource(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    code, out, _ = render(capsys, "--format", "html", str(dockerfile))
+    assert code == 0
+    assert out.startswith("<!DOCTYPE html>")
+    assert "<style>" in out and "Content-Security-Policy" in out
+    assert "<script" not in out.lower()
+    remote = [url for url in re.findall(r'(?:src|href)="([^"]+)"', out) if re.match(r"^(?:https?:)?//", url)]
+    assert remote == []
+    assert "<svg" in out and "hello.txt" in out
+
+
+def test_html_shows_only_the_requested_parts(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    code, out, _ = render(capsys, "--format", "html", "--show", "diagram", str(dockerfile))
+    assert code == 0
+    assert 'class="dd-part dd-part-diagram"' in out and 'class="dd-part dd-part-listing"' not in out
+
+
+def test_md_has_a_heading_the_diagram_and_the_dockerfile_in_a_fence(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    code, out, _ = render(capsys, "--format", "md", str(dockerfile))
+    assert code == 0
+    assert out.startswith("## ")
+    assert "<svg" in out
+    assert "```dockerfile\n" + TWO_STAGES + "```\n" in out
+
+
+def test_md_can_carry_the_diagram_as_a_mermaid_fence(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    code, out, _ = render(capsys, "--format", "md", "--diagram", "mermaid", str(dockerfile))
+    assert code == 0
+    assert "```mermaid\n" in out and "<svg" not in out
+
+
+def test_md_fence_is_longer_than_any_backtick_run_in_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM busybox:1.36\nRUN echo '````' > /ticks\n")
+    code, out, _ = render(capsys, "--format", "md", "--diagram", "none", str(path))
+    assert code == 0
+    assert "`````dockerfile\n" in out
+
+
+def test_mermaid_is_the_flowchart_source(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    code, out, _ = render(capsys, "--format", "mermaid", str(dockerfile))
+    assert code == 0
+    assert re.match(r"^(flowchart|graph)\b", out)
+    assert "build" in out and "runtime" in out and out.endswith("\n")
+
+
+def test_build_args_and_target_are_applied(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
+    _, default, _ = render(capsys, "--format", "mermaid", str(dockerfile))
+    code, changed, _ = render(capsys, "--format", "mermaid", "--build-arg", "BASE=debian:bookworm-slim", str(dockerfile))
+    assert code == 0
+    assert "busybox" in default and "debian:bookworm-slim" in changed and "busybox" not in changed
+    code, _, err = render(capsys, "--format", "svg", "--target", "nope", str(dockerfile))
+    assert code == 1 and "nope" in err
+
+
+def test_standard_input_is_read_with_a_dash(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = render(capsys, "--format", "mermaid", "-", stdin=TWO_STAGES, monkeypatch=monkeypatch)
+    assert code == 0 and "runtime" in out
+
+
+def test_output_writes_the_file_and_nothing_to_stdout(capsys: pytest.CaptureFixture[str], dockerfile: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "diagram.svg"
+    code, out, _ = render(capsys, "--format", "svg", "--output", str(target), str(dockerfile))
+    assert code == 0 and out == ""
+    assert target.read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("FROM busybox:1.36\nBOGUS thing\n", ":2:"),
+        ("", None),
+    ],
+)
+def test_a_bad_dockerfile_is_one_clear_line_and_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, where: str | None) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(content)
+    code, out, err = render(capsys, "--format", "html", str(path))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("dockerfile-docs: ") and str(path) in err
+    if where:
+        assert where in err
+    assert "Traceback" not in err
+
+
+def test_a_bad_dockerfile_on_stdin_names_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = render(capsys, "--format", "svg", "-", stdin="FROM busybox:1.36\nNOPE\n", monkeypatch=monkeypatch)
+    assert code == 1
+    assert err.strip() == err.strip().splitlines()[0]
+    assert "<stdin>:2:" in err
+
+
+def test_a_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = render(capsys, "--format", "svg", str(tmp_path / "nope" / "Dockerfile"))
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and "cannot read" in err
+
+
+def test_the_installed_command_reads_stdin(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("dockerfile-docs")
+    completed = subprocess.run(
+        [str(script), "render", "--format", "html", "-"], input=TWO_STAGES, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("<!DOCTYPE html>")

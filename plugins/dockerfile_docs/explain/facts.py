@@ -1,0 +1,336 @@
+"""Facts the rules share, computed from the model: declarations, scopes, stage chains, commands.
+
+These are what the analyzer does not (yet) record itself; every one is
+derived from the parsed instructions and the analysis, never from raw text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shlex
+from dataclasses import dataclass
+
+from ..analyze import PLATFORM_ARGS, platform_values
+from ..expand import Expander, ExpansionError, split_key_values
+from ..model import Analysis, Instruction, Stage, Variable, VarReference
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+
+# The grammar of github.com/distribution/reference, which BuildKit parses FROM names with.
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+IMAGE_REFERENCE = re.compile(rf"^(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*(?::{_TAG})?(?:@{_DIGEST})?$")
+
+
+def is_valid_image_reference(reference: str) -> bool:
+    """Whether BuildKit's reference parser accepts ``reference`` as an image name."""
+    if not reference or len(reference) > 255 + 128 + 80:
+        return False
+    name = reference.split("@", 1)[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    return bool(IMAGE_REFERENCE.match(reference)) and len(name) <= 255
+
+
+def image_tag(reference: str) -> tuple[str | None, str | None]:
+    """The (tag, digest) of an image reference, each ``None`` when absent."""
+    name, _, digest = reference.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else None
+    return tag, (digest or None)
+
+
+def declared_names(instruction: Instruction, escape: str = "\\") -> list[tuple[str, str | None]]:
+    """The (name, written value) pairs an ARG or ENV instruction declares; value ``None`` for a bare ARG."""
+    if instruction.keyword not in ("ARG", "ENV"):
+        return []
+    words = split_key_values(instruction.arguments, escape)
+    if not words:
+        return []
+    if instruction.keyword == "ENV" and "=" not in words[0]:
+        parts = instruction.arguments.split(None, 1)
+        return [(parts[0], parts[1].strip() if len(parts) > 1 else "")]
+    pairs: list[tuple[str, str | None]] = []
+    for word in words:
+        name, sep, value = word.partition("=")
+        if name:
+            pairs.append((name, value if sep else None))
+    return pairs
+
+
+def is_legacy_key_value(instruction: Instruction, escape: str = "\\") -> bool:
+    """``ENV KEY value`` / ``LABEL key value``: the old form with a space instead of ``=``."""
+    if instruction.keyword not in ("ENV", "LABEL"):
+        return False
+    words = split_key_values(instruction.arguments, escape)
+    return bool(words) and "=" not in words[0]
+
+
+def scope_at(analysis: Analysis, instruction_line: int) -> dict[str, Variable]:
+    """The variables visible just before the instruction starting at ``instruction_line``."""
+    return analysis.scopes.get(instruction_line, {})
+
+
+def instruction_starting_at(analysis: Analysis, line: int) -> Instruction | None:
+    for instruction in analysis.dockerfile.instructions:
+        if instruction.start_line == line:
+            return instruction
+    return None
+
+
+def stage_chain(analysis: Analysis, stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built FROM, root first."""
+    chain = [stage]
+    while chain[0].base_stage is not None:
+        chain.insert(0, analysis.stages[chain[0].base_stage])
+    return chain
+
+
+def root_is_scratch(analysis: Analysis, stage: Stage) -> bool:
+    return stage_chain(analysis, stage)[0].is_scratch
+
+
+def root_image(analysis: Analysis, stage: Stage) -> str:
+    return stage_chain(analysis, stage)[0].base_resolved
+
+
+def later_declaration(stage: Stage, name: str, after_line: int, escape: str) -> Instruction | None:
+    """The first ARG or ENV after ``after_line`` in ``stage`` that declares ``name``."""
+    for instruction in stage.instructions[1:]:
+        if instruction.start_line > after_line and any(n == name for n, _ in declared_names(instruction, escape)):
+            return instruction
+    return None
+
+
+def undeclared_kind(analysis: Analysis, reference: VarReference) -> str | None:
+    """Why a reference inside a stage finds no ARG or ENV, or ``None`` when one is in scope.
+
+    ``"global"``: a global ARG not re-declared in the stage; ``"platform"``: an
+    automatic platform ARG not declared in the stage; ``"later"``: declared
+    further down the same stage; ``"undeclared"``: declared nowhere in scope.
+    """
+    if reference.stage < 0 or reference.keyword == "FROM":
+        return None
+    if reference.name in scope_at(analysis, reference.instruction_line):
+        return None
+    stage = analysis.stages[reference.stage]
+    if later_declaration(stage, reference.name, reference.instruction_line, analysis.dockerfile.escape):
+        return "later"
+    if reference.name in analysis.global_args:
+        return "global"
+    if reference.name in PLATFORM_ARGS:
+        return "platform"
+    return "undeclared"
+
+
+def stage_arg_value(analysis: Analysis, instruction: Instruction, name: str, default: str | None) -> tuple[str | None, str]:
+    """The value a stage ``ARG name[=default]`` line gives, and where it came from.
+
+    Computed here rather than read from the scope because a stage ARG with a
+    value also replaces an earlier ENV of the same name in the build
+    environment (the corpus case ``env-before-arg-of-same-name``).
+    """
+    if name in analysis.options.build_args:
+        return analysis.options.build_args[name], "build-arg"
+    if default is not None:
+        value, _ = expand_quietly(default, values_of(scope_at(analysis, instruction.start_line)), analysis.dockerfile.escape)
+        return value, "default"
+    global_arg = analysis.global_args.get(name)
+    if global_arg is not None and global_arg.value is not None:
+        return global_arg.value, "global"
+    platform = platform_values(analysis.options)
+    if name in platform:
+        return platform[name], "platform"
+    return None, "none"
+
+
+def default_global_env(analysis: Analysis) -> tuple[dict[str, str], dict[str, Instruction]]:
+    """The global ARG values with no ``--build-arg`` at all (what BuildKit's FROM checks use), and their ARG lines."""
+    env = platform_values(analysis.options)
+    declared: dict[str, Instruction] = {}
+    for instruction in analysis.dockerfile.instructions:
+        if instruction.keyword == "FROM":
+            break
+        for name, default in declared_names(instruction, analysis.dockerfile.escape):
+            declared[name] = instruction
+            if default is None:
+                continue
+            try:
+                env[name] = Expander(dict(env), analysis.dockerfile.escape).word(default)
+            except ExpansionError:
+                env.pop(name, None)
+    return env, declared
+
+
+def expand_quietly(text: str, env: dict[str, str], escape: str) -> tuple[str, list[str]]:
+    """``text`` expanded as one word, and the names it looked up; unexpanded on a syntax error."""
+    expander = Expander(dict(env), escape)
+    try:
+        return expander.word(text), [lookup.name for lookup in expander.lookups]
+    except ExpansionError:
+        return text, [lookup.name for lookup in expander.lookups]
+
+
+def values_of(scope: dict[str, Variable]) -> dict[str, str]:
+    return {name: v.value for name, v in scope.items() if v.value is not None}
+
+
+def words_of(instruction: Instruction, scope: dict[str, Variable], escape: str) -> list[str]:
+    """The argument words after expansion (exec form: the JSON strings)."""
+    if instruction.json_args is not None:
+        return list(instruction.json_args)
+    expander = Expander(values_of(scope), escape)
+    try:
+        return expander.words(instruction.arguments)
+    except ExpansionError:
+        return instruction.arguments.split()
+
+
+def suggestion(name: str, candidates: list[str]) -> str | None:
+    """The closest candidate to ``name`` (a likely typo), if one is close enough."""
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    if not matches:
+        lowered = {c.lower(): c for c in candidates}
+        return lowered.get(name.lower())
+    return matches[0]
+
+
+def stage_title(stage: Stage) -> str:
+    return f"`{stage.name}`" if stage.name else str(stage.index)
+
+
+def quote_value(value: str | None) -> str:
+    if value is None:
+        return "unset"
+    return f"`{value}`" if value else "empty (`''`)"
+
+
+# --------------------------------------------------------------------------- the command an image runs
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSetting:
+    """An ENTRYPOINT or CMD as the image config records it, and where it was written."""
+
+    argv: tuple[str, ...]
+    shell_form: bool
+    written: str
+    instruction: Instruction
+    stage: Stage
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveCommand:
+    """What ``docker run IMAGE`` starts for a stage, following BuildKit's image-config rules.
+
+    ``*_unknown`` is true when the value comes from an external base image
+    whose config this analysis cannot see.
+    """
+
+    entrypoint: CommandSetting | None
+    cmd: CommandSetting | None
+    entrypoint_unknown: bool
+    cmd_unknown: bool
+    base_image: str | None
+
+    @property
+    def argv(self) -> tuple[str, ...] | None:
+        if self.entrypoint_unknown or (self.cmd_unknown and not (self.entrypoint and self.entrypoint.shell_form)):
+            return None
+        parts: tuple[str, ...] = ()
+        if self.entrypoint:
+            parts += self.entrypoint.argv
+        if self.cmd:
+            parts += self.cmd.argv
+        return parts
+
+
+def effective_command(analysis: Analysis, stage: Stage) -> EffectiveCommand:
+    chain = stage_chain(analysis, stage)
+    root = chain[0]
+    unknown = not root.is_scratch
+    entrypoint: CommandSetting | None = None
+    cmd: CommandSetting | None = None
+    entrypoint_unknown = cmd_unknown = unknown
+    shell: tuple[str, ...] = DEFAULT_SHELL
+    for link in chain:
+        cmd_set_here = False
+        for instruction in link.instructions[1:]:
+            if instruction.keyword == "SHELL" and instruction.json_args:
+                shell = instruction.json_args
+            elif instruction.keyword in ("CMD", "ENTRYPOINT"):
+                setting = _setting(instruction, link, shell)
+                if instruction.keyword == "CMD":
+                    cmd, cmd_unknown, cmd_set_here = setting, False, True
+                else:
+                    entrypoint, entrypoint_unknown = setting, False
+                    if not cmd_set_here:
+                        cmd, cmd_unknown = None, False
+    return EffectiveCommand(entrypoint, cmd, entrypoint_unknown, cmd_unknown, None if root.is_scratch else root.base_resolved)
+
+
+def _setting(instruction: Instruction, stage: Stage, shell: tuple[str, ...]) -> CommandSetting:
+    if instruction.json_args is not None:
+        return CommandSetting(instruction.json_args, False, instruction.arguments, instruction, stage)
+    return CommandSetting((*shell, instruction.arguments), True, instruction.arguments, instruction, stage)
+
+
+def shell_join(argv: tuple[str, ...] | list[str]) -> str:
+    return shlex.join(argv)
+
+
+def exec_form_suggestion(command: str) -> str | None:
+    """The JSON exec form of a simple shell command, or ``None`` when it needs a shell."""
+    if any(ch in command for ch in "|&;<>()$`*?~\n") or not command.strip():
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    return json.dumps(words)
+
+
+def copy_targets(analysis: Analysis, stage: Stage) -> list[tuple[Instruction, list[str], str]]:
+    """(instruction, sources, destination) of every COPY/ADD along the stage's chain."""
+    found = []
+    escape = analysis.dockerfile.escape
+    for link in stage_chain(analysis, stage):
+        for instruction in link.instructions[1:]:
+            if instruction.keyword not in ("COPY", "ADD"):
+                continue
+            words = words_of(instruction, scope_at(analysis, instruction.start_line), escape)
+            if instruction.heredocs and words:
+                found.append((instruction, [h.name for h in instruction.heredocs], words[-1]))
+            elif len(words) >= 2:
+                found.append((instruction, words[:-1], words[-1]))
+    return found
+
+
+def may_have_shell(analysis: Analysis, stage: Stage, before_line: int) -> bool:
+    """Whether a COPY/ADD above ``before_line`` puts `/bin/sh` into a stage built from scratch.
+
+    True for a copy to `/bin/sh`, of a file named `sh` into `/bin/`, or of a
+    whole file system (source or destination `/`).
+    """
+    for instruction, sources, dest in copy_targets(analysis, stage):
+        if instruction.start_line >= before_line and instruction.stage == stage.index:
+            continue
+        target = "/" + dest.strip("/")
+        if target in ("/", "/bin/sh") or any(s.rstrip("/") in ("", ".") for s in sources if instruction.flag("from")):
+            return True
+        if target in ("/bin", "/usr/bin") and any(s.rstrip("/").rsplit("/", 1)[-1] == "sh" for s in sources):
+            return True
+    return False
+
+
+def names_list(titles: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    titles = list(dict.fromkeys(titles))
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]

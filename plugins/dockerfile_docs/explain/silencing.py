@@ -1,0 +1,91 @@
+"""Which findings a Dockerfile asks to silence, read from its comments and its ``check`` directive.
+
+* ``# dockerfile-docs: ignore=DD101,UndefinedVar`` on the comment lines
+  directly above an instruction silences those rules for that instruction;
+* ``# dockerfile-docs: ignore-file=DD101`` anywhere silences them in the file;
+* BuildKit's ``# check=skip=RuleName,Other`` (or ``skip=all``) directive
+  silences the findings that carry one of those BuildKit check names.
+
+Rules are named by code, name, alias or BuildKit check name, in any case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Dockerfile, Finding
+from .registry import find_rule
+
+MARKER = "dockerfile-docs:"
+
+
+@dataclass(slots=True)
+class Silences:
+    """The silencing requests of one Dockerfile, by instruction line range and file-wide."""
+
+    file_wide: set[str] = field(default_factory=set)
+    by_instruction: list[tuple[int, int, set[str]]] = field(default_factory=list)
+    buildkit_skipped: set[str] = field(default_factory=set)
+    buildkit_skip_all: bool = False
+
+    def silences(self, finding: Finding) -> bool:
+        if finding.buildkit and (self.buildkit_skip_all or finding.buildkit.lower() in self.buildkit_skipped):
+            return True
+        names = _names_of(finding)
+        if names & self.file_wide:
+            return True
+        return any(start <= finding.line <= end and names & wanted for start, end, wanted in self.by_instruction)
+
+
+def _names_of(finding: Finding) -> set[str]:
+    rule = find_rule(finding.rule)
+    names = rule.identifiers() if rule is not None else {finding.rule.lower(), finding.name.lower()}
+    if finding.buildkit:
+        names.add(finding.buildkit.lower())
+    return names
+
+
+def _split_names(value: str) -> set[str]:
+    return {part.strip().lower() for part in value.split(",") if part.strip()}
+
+
+def parse_request(comment_text: str) -> tuple[str, set[str]] | None:
+    """``("ignore", {...})`` or ``("ignore-file", {...})`` from a comment's text, else ``None``."""
+    text = comment_text.strip()
+    if not text.lower().startswith(MARKER):
+        return None
+    body = text[len(MARKER):].strip()
+    key, sep, value = body.partition("=")
+    key = key.strip().lower()
+    if not sep or key not in ("ignore", "ignore-file"):
+        return None
+    return key, _split_names(value)
+
+
+def read_silences(dockerfile: Dockerfile) -> Silences:
+    silences = Silences()
+    check = dockerfile.directive("check")
+    if check:
+        for part in check.split(";"):
+            key, sep, value = part.partition("=")
+            if sep and key.strip().lower() == "skip":
+                names = _split_names(value)
+                if "all" in names:
+                    silences.buildkit_skip_all = True
+                silences.buildkit_skipped |= names
+    comment_lines = {c.line: c for c in dockerfile.comments}
+    for comment in dockerfile.comments:
+        request = parse_request(comment.text)
+        if request and request[0] == "ignore-file":
+            silences.file_wide |= request[1]
+    for instruction in dockerfile.instructions:
+        wanted: set[str] = set()
+        line = instruction.start_line - 1
+        while line in comment_lines:
+            request = parse_request(comment_lines[line].text)
+            if request and request[0] == "ignore":
+                wanted |= request[1]
+            line -= 1
+        if wanted:
+            silences.by_instruction.append((instruction.start_line, instruction.end_line, wanted))
+    return silences

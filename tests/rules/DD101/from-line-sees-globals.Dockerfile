@@ -1,0 +1,3 @@
+ARG BASE=busybox:1.36
+FROM $BASE
+RUN true

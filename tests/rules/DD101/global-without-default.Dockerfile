@@ -1,0 +1,3 @@
+ARG TOKEN_FILE
+FROM busybox:1.36
+COPY ${TOKEN_FILE} /tmp/

@@ -1,0 +1,3 @@
+FROM busybox:1.36
+ARG LOCAL=yes
+RUN echo $LOCAL

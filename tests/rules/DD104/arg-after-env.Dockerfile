@@ -1,0 +1,4 @@
+FROM busybox:1.36 AS base
+ENV PORT=8080
+FROM base
+ARG PORT=9090

@@ -1,0 +1,4 @@
+FROM busybox:1.36
+ENV PORT=8080
+ARG PORT
+RUN echo "$PORT"

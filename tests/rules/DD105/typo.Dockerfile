@@ -1,0 +1,3 @@
+FROM busybox:1.36
+ARG APP_VERSION=dev
+RUN echo "$APP_VERSION"

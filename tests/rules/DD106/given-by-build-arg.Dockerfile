@@ -1,0 +1,3 @@
+ARG TAG
+FROM busybox:${TAG}
+RUN true

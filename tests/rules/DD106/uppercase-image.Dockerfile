@@ -1,0 +1,2 @@
+FROM Busybox:1.36
+RUN true

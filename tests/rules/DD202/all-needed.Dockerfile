@@ -1,0 +1,4 @@
+FROM busybox:1.36 AS build
+RUN echo built > /out
+FROM busybox:1.36
+COPY --from=build /out /out

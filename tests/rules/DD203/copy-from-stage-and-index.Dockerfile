@@ -1,0 +1,6 @@
+FROM busybox:1.36 AS build
+RUN echo built > /out
+FROM busybox:1.36
+COPY --from=build /out /a
+COPY --from=0 /out /b
+COPY --from=BUILD /out /c

@@ -1,0 +1,4 @@
+FROM busybox:1.36 AS builder
+RUN echo built > /out
+FROM busybox:1.36
+COPY --from=debian:bookworm-slim /etc/os-release /os-release

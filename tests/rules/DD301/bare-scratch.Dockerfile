@@ -1,0 +1,5 @@
+FROM busybox:1.36 AS build
+RUN cp /bin/busybox /app
+FROM scratch
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]

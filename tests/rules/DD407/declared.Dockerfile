@@ -1,0 +1,3 @@
+ARG BUSYBOX_TAG=1.36
+FROM --platform=$BUILDPLATFORM busybox:${BUSYBOX_TAG}
+RUN true

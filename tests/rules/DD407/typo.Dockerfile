@@ -1,0 +1,3 @@
+ARG BUSYBOX_TAG=1.36
+FROM busybox:${BUSYBOX_TGA:-1.36}
+RUN true

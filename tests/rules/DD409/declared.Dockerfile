@@ -1,0 +1,5 @@
+FROM busybox:1.36
+ARG CONFIG_DIR
+ENV APP_HOME=/app
+WORKDIR $APP_HOME
+COPY ${CONFIG_DIR}/app.conf /etc/

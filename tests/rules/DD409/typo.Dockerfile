@@ -1,0 +1,6 @@
+FROM busybox:1.36
+ENV APP_HOME=/app
+WORKDIR $APP_HOEM
+COPY ${CONFIG_DIR}/app.conf /etc/
+RUN echo $SHELL_ONLY
+ENV PATH=/app/bin:$PATH

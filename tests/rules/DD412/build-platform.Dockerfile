@@ -1,0 +1,2 @@
+FROM --platform=$BUILDPLATFORM busybox:1.36
+RUN true

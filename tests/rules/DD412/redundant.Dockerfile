@@ -1,0 +1,3 @@
+FROM --platform=$TARGETPLATFORM busybox:1.36
+FROM --platform=${TARGETPLATFORM} busybox:1.36
+RUN true

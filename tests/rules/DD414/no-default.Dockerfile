@@ -1,0 +1,3 @@
+ARG BUSYBOX_TAG
+FROM busybox:${BUSYBOX_TAG}
+RUN true

@@ -1,0 +1,2 @@
+FROM busybox:1.36
+EXPOSE 8080/TCP 53/udp

@@ -1,0 +1,3 @@
+FROM busybox:1.36
+EXPOSE 8080:80
+EXPOSE 127.0.0.1:80:80/tcp

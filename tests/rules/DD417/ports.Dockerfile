@@ -1,0 +1,2 @@
+FROM busybox:1.36
+EXPOSE 80 443/tcp 8000-8010

@@ -1,0 +1,4 @@
+FROM busybox:1.36
+RUN echo one && \
+
+    echo two

@@ -1,0 +1,3 @@
+from busybox:1.36
+run echo hello
+copy . /src

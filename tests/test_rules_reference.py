@@ -1,0 +1,103 @@
+"""The rules reference: every rule documents itself fully, and its examples show what it says."""
+
+from __future__ import annotations
+
+import pytest
+from dockerfile_docs.cli import main
+from dockerfile_docs.errors import DockerfileError
+from dockerfile_docs.explain.reference import (
+    parse_rule_doc,
+    rule_pages,
+    rules_index_markdown,
+)
+from dockerfile_docs.explain.registry import all_rules, find_rule
+from dockerfile_docs.model import BuildOptions
+from dockerfile_docs.pipeline import analyze_text
+
+RULES = all_rules()
+IDS = [rule.code for rule in RULES]
+CHECKS = [rule for rule in RULES if rule.severity in ("error", "warning")]
+"""Rules that flag a mistake: their best-practice example must be free of it (info and explain rules describe)."""
+ANALYZER_REJECTS = {"DD403": "duplicate stage name"}
+"""Rules whose anti-pattern the analyzer refuses today although BuildKit builds it (the later stage wins)."""
+
+
+def test_codes_and_names_are_unique():
+    codes = [rule.code for rule in RULES]
+    names = [rule.name for rule in RULES]
+    assert len(set(codes)) == len(codes)
+    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_every_rule_documents_meaning_reason_and_both_examples(rule):
+    doc = parse_rule_doc(rule)
+    assert doc.summary and doc.meaning and doc.why
+    assert "FROM" in doc.anti_pattern and "FROM" in doc.best_practice
+    assert doc.anti_pattern != doc.best_practice
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_anti_pattern_example_triggers_the_rule(rule):
+    doc = parse_rule_doc(rule)
+    if rule.code in ANALYZER_REJECTS:
+        with pytest.raises(DockerfileError, match=ANALYZER_REJECTS[rule.code]):
+            analyze_text(doc.anti_pattern)
+        pytest.xfail(f"the analyzer rejects this Dockerfile ({ANALYZER_REJECTS[rule.code]}), BuildKit builds it")
+    analysis = analyze_text(doc.anti_pattern, f"{rule.code}-anti-pattern", BuildOptions(build_args=dict(rule.example_build_args)))
+    assert rule.code in {f.rule for f in analysis.findings}, [f.message for f in analysis.findings]
+
+
+@pytest.mark.parametrize("rule", CHECKS, ids=[r.code for r in CHECKS])
+def test_best_practice_example_does_not_trigger_the_rule(rule):
+    doc = parse_rule_doc(rule)
+    analysis = analyze_text(doc.best_practice, f"{rule.code}-best-practice", BuildOptions(build_args=dict(rule.example_build_args)))
+    assert rule.code not in {f.rule for f in analysis.findings}, [f.message for f in analysis.findings if f.rule == rule.code]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_best_practice_examples_are_clean_of_errors(rule):
+    doc = parse_rule_doc(rule)
+    analysis = analyze_text(doc.best_practice, f"{rule.code}-best-practice", BuildOptions(build_args=dict(rule.example_build_args)))
+    assert [f for f in analysis.findings if f.severity == "error"] == []
+
+
+def test_pages_carry_the_rule_identity_and_fenced_examples():
+    pages = rule_pages()
+    assert [p.code for p in pages] == IDS
+    for page, rule in zip(pages, RULES):
+        assert page.slug == rule.code.lower()
+        assert page.markdown.startswith(f"# {rule.code} {rule.name}\n")
+        assert page.markdown.count("```dockerfile\n") == 2
+        assert page.group == rule.groups[0]
+        if rule.buildkit:
+            assert f"`{rule.buildkit}`" in page.markdown
+
+
+def test_index_lists_every_rule_with_a_link_to_its_page():
+    index = rules_index_markdown("rules/")
+    for rule in RULES:
+        assert f"[{rule.code}](rules/{rule.code.lower()}/)" in index
+
+
+@pytest.mark.parametrize("identifier,code", [("DD101", "DD101"), ("dd101", "DD101"), ("global-arg-not-redeclared", "DD101"),
+                                             ("UndefinedVar", "DD409"), ("undefinedvar", "DD409"), ("latest-tag", "DD501")])
+def test_rules_are_found_by_code_name_alias_or_buildkit_check(identifier, code):
+    assert find_rule(identifier).code == code
+
+
+def test_rules_command_lists_every_rule(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert all(code in out for code in IDS)
+
+
+def test_rules_command_prints_one_page(capsys):
+    assert main(["rules", "StageNameCasing"]) == 0
+    assert capsys.readouterr().out.startswith("# DD401 stage-name-casing")
+
+
+def test_rules_command_names_an_unknown_rule_without_a_traceback(capsys):
+    assert main(["rules", "stage-name-casng"]) == 1
+    err = capsys.readouterr().err
+    assert "stage-name-casng" in err and "did you mean stage-name-casing" in err

@@ -1,0 +1,1 @@
+"""The BuildKit ground-truth corpus the analyzer is held to."""

@@ -1,0 +1,1 @@
+"""Rendering of an analysis for people: the stage diagram (SVG, Mermaid), the listing, the explanations."""

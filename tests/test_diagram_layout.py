@@ -1,0 +1,152 @@
+"""The layered layout: no overlaps, edges from box to box, few crossings, deterministic, at any size."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from dockerfile_docs.pipeline import analyze_file, analyze_text
+from dockerfile_docs.render.layout import Box, LayoutEdge, LayoutNode, layout_graph
+from dockerfile_docs.render.svg import render_diagram
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent / "diagrams"))
+from many_stages import many_stage_dockerfile
+from svg_reading import assert_readable_geometry, crossings, path_points, read_diagram
+
+CASES = Path(__file__).parent / "diagrams"
+
+
+# --------------------------------------------------------------------------- whole diagrams
+
+
+@pytest.mark.parametrize("stages", [1, 3, 5, 10, 30, 50])
+def test_many_stage_files_are_laid_out_without_overlap(stages: int) -> None:
+    text = "FROM busybox:1.36\n" if stages == 1 else many_stage_dockerfile(stages)
+    analysis = analyze_text(text)
+    assert len(analysis.stages) == stages
+    diagram = read_diagram(render_diagram(analysis))
+    assert len([n for n in diagram.nodes.values() if n.kind == "stage"]) == len(analysis.stages)
+    assert_readable_geometry(diagram)
+
+
+@pytest.mark.parametrize("stages", [30, 50])
+def test_every_edge_of_a_large_acyclic_file_runs_left_to_right(stages: int) -> None:
+    diagram = read_diagram(render_diagram(analyze_text(many_stage_dockerfile(stages))))
+    for edge in diagram.edges:
+        source, target = diagram.nodes[edge.source].box, diagram.nodes[edge.target].box
+        assert source.right < target.x, edge
+        xs = [x for x, _ in path_points(edge.path)]
+        assert xs == sorted(xs), "edges never turn back"
+
+
+@pytest.mark.parametrize(
+    "case", ["two-stage-go", "dev-test-prod", "global-arg-base", "mounts-and-image-copies", "unnamed-stages", "single-stage"]
+)
+def test_graphs_that_can_be_drawn_without_crossings_are(case: str) -> None:
+    diagram = read_diagram(render_diagram(analyze_file(str(CASES / case / "Dockerfile"))))
+    assert crossings(diagram) == 0
+
+
+def test_a_thirty_stage_file_has_few_crossings_for_its_edges() -> None:
+    diagram = read_diagram(render_diagram(analyze_text(many_stage_dockerfile(30))))
+    assert crossings(diagram) <= len(diagram.edges) // 2
+
+
+def test_cycle_among_skipped_stages_is_drawn_with_both_arrows_between_the_boxes() -> None:
+    diagram = read_diagram(render_diagram(analyze_file(str(CASES / "cycle-in-skipped-stages" / "Dockerfile"))))
+    between = [e for e in diagram.edges if {e.source, e.target} == {"s0", "s1"}]
+    assert len(between) == 2
+    for edge in between:
+        first, last = path_points(edge.path)[0], path_points(edge.path)[-1]
+        source, target = diagram.nodes[edge.source].box, diagram.nodes[edge.target].box
+        assert source.y <= first[1] <= source.bottom and target.y <= last[1] <= target.bottom
+
+
+def test_image_and_arg_nodes_sit_just_before_their_first_consumer() -> None:
+    diagram = read_diagram(render_diagram(analyze_text(many_stage_dockerfile(10))))
+    base_image = next(n for n in diagram.nodes.values() if n.name == "image debian:bookworm-slim")
+    base = next(n for n in diagram.nodes.values() if n.name == "base")
+    toolchain = next(n for n in diagram.nodes.values() if n.name == "toolchain")
+    assert base_image.box.right < base.box.x
+    assert base.box.x < toolchain.box.x, "a stage waits for nothing, an image waits for its user"
+
+
+# --------------------------------------------------------------------------- the layout alone
+
+
+def test_ordering_finds_the_crossing_free_order_of_a_two_column_graph() -> None:
+    nodes = [LayoutNode(k, 60, 30) for k in ("a", "b", "c", "d", "e", "f", "g")]
+    edges = [LayoutEdge(s, t) for s, t in (("a", "f"), ("b", "e"), ("c", "d"), ("a", "e"), ("c", "g"), ("b", "d"))]
+    layout = layout_graph(nodes, edges)
+    ys = {k: b.center_y for k, b in layout.nodes.items()}
+    for i, first in enumerate(edges):
+        for second in edges[i + 1:]:
+            if first.source != second.source and first.target != second.target:
+                same_order = (ys[first.source] < ys[second.source]) == (ys[first.target] < ys[second.target])
+                assert same_order, f"{first} crosses {second}"
+
+
+def test_a_chain_is_drawn_on_one_straight_line() -> None:
+    nodes = [LayoutNode(str(i), 80, 40) for i in range(6)]
+    layout = layout_graph(nodes, [LayoutEdge(str(i), str(i + 1), 30, 18) for i in range(5)])
+    assert len({b.center_y for b in layout.nodes.values()}) == 1
+    for route in layout.routes:
+        assert len({y for _, y in route.points}) == 1
+
+
+def test_unknown_nodes_and_self_loops_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown node"):
+        layout_graph([LayoutNode("a", 10, 10)], [LayoutEdge("a", "b")])
+    with pytest.raises(ValueError, match="self-loop"):
+        layout_graph([LayoutNode("a", 10, 10)], [LayoutEdge("a", "a")])
+    assert layout_graph([], []).nodes == {}
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[list[LayoutNode], list[LayoutEdge]]:
+    count = draw(st.integers(1, 14))
+    nodes = [
+        LayoutNode(f"n{i}", draw(st.integers(20, 200)), draw(st.integers(16, 90)), pull_right=draw(st.booleans()))
+        for i in range(count)
+    ]
+    pairs = draw(st.lists(st.tuples(st.integers(0, count - 1), st.integers(0, count - 1)), max_size=30))
+    edges = [
+        LayoutEdge(f"n{a}", f"n{b}", *draw(st.sampled_from([(0.0, 0.0), (40.0, 19.0), (180.0, 19.0)])))
+        for a, b in pairs
+        if a != b
+    ]
+    return nodes, edges
+
+
+def _all_boxes(layout: object) -> list[Box]:
+    boxes = list(layout.nodes.values())  # type: ignore[attr-defined]
+    boxes += [r.label for r in layout.routes if r.label is not None]  # type: ignore[attr-defined]
+    return boxes
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_any_graph_gets_disjoint_boxes_and_routes_from_box_to_box(graph: tuple[list[LayoutNode], list[LayoutEdge]]) -> None:
+    nodes, edges = graph
+    layout = layout_graph(nodes, edges)
+    boxes = _all_boxes(layout)
+    for i, a in enumerate(boxes):
+        assert 0 <= a.x and a.right <= layout.width and 0 <= a.y and a.bottom <= layout.height
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+    for node in nodes:
+        box = layout.nodes[node.key]
+        assert (box.width, box.height) == (node.width, node.height)
+    assert [r.edge for r in layout.routes] == list(range(len(edges)))
+    for edge, route in zip(edges, layout.routes):
+        source, target = layout.nodes[edge.source], layout.nodes[edge.target]
+        (x0, y0), (x1, y1) = route.points[0], route.points[-1]
+        assert x0 in (pytest.approx(source.right, abs=0.01), pytest.approx(source.x, abs=0.01))
+        assert source.y <= y0 <= source.bottom and target.y <= y1 <= target.bottom
+        assert x1 in (pytest.approx(target.x, abs=0.01), pytest.approx(target.right, abs=0.01))
+        assert len(route.points) % 2 == 0
+        assert (route.label is not None) == (edge.label_width > 0)
+    assert layout_graph(nodes, edges) == layout

@@ -70,8 +70,8 @@ def test_unused_build_arg_is_reported() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "the file has no instructions"),
-        (b"# only a comment\n", "the file has no instructions"),
+        (b"", ": the Dockerfile cannot be empty"),
+        (b"# only a comment\n", ":1: file with no instructions"),
         (b"ARG A=1\n", ":1: the file has no FROM instruction"),
         (b"FROM scratch\nFOO bar\n", ":2: unknown instruction: FOO"),
         (b"FROM scratch\nRUN <<EOF\n", ":2: unterminated heredoc"),

@@ -48,7 +48,8 @@ def test_json_arguments_are_the_exec_form() -> None:
         ("FROM scratch\nFOO bar\n", 2, "unknown instruction: FOO"),
         ("FROM scratch\nRUN <<EOF\necho\n", 2, "unterminated heredoc"),
         ("# escape=x\nFROM scratch\n", 1, "invalid escape token"),
-        ("# escape=`\n# escape=\\\nFROM scratch\n", 2, "only one escape parser directive"),
+        ("# escape=`\n# escape=\\\nFROM scratch\n", 1, "only one escape parser directive"),
+        ("FROM scratch\nADD --from=a /x /y\n", 2, "unknown flag: from"),
     ],
 )
 def test_rejected_input_names_the_line(text: str, line: int, fragment: str) -> None:

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from dockerfile_docs.parse import parse_dockerfile
 
 KEYWORDS = ["FROM", "RUN", "COPY", "ENV", "ARG", "LABEL", "WORKDIR", "CMD", "ENTRYPOINT", "USER", "EXPOSE", "run", "Copy"]
-WORD = st.text(alphabet="abcxyz019_./:=-$", min_size=1, max_size=8)
+WORD = st.text(alphabet="abcxyz019_./:=-$", min_size=1, max_size=8).filter(lambda word: not word.startswith("--"))
+"""Words that are not flags: which flags an instruction takes is checked apart (test_parse.py)."""
 ARGUMENTS = st.lists(WORD, min_size=1, max_size=4).map(" ".join)
 
 

@@ -19,13 +19,9 @@ from dockerfile_docs.pipeline import analyze_text
 from tests.semantics.corpus import all_cases
 
 CASES = [case for case in all_cases() if case.observed_path.is_file()]
-BUILD_FAILURE_RULES = {"DD106", "DD205", "DD206", "DD207"}
+BUILD_FAILURE_RULES = {"DD001", "DD106", "DD205", "DD206", "DD207"}
 """Rules whose finding says BuildKit stops the build at that line."""
 
-ANALYZER_GAPS = {
-    "platform-arm64-normalised": "the analyzer keeps `linux/arm64/v8`; BuildKit normalises it to `linux/arm64`",
-}
-"""Cases where the analyzer's value (which the rules repeat) still differs from BuildKit's."""
 
 _VALUE_CLAIM = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)` is (?:`(?P<value>[^`]*)`|(?P<empty>empty) \(`''`\)) here")
 _UNSET_CLAIM = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)` is unset in this stage")
@@ -68,8 +64,6 @@ def test_the_corpus_is_there_to_check_against():
 
 @pytest.mark.parametrize("case,analysis", ANALYZED, ids=IDS)
 def test_stated_arg_values_are_what_the_build_saw(case, analysis):
-    if case.name in ANALYZER_GAPS:
-        pytest.xfail(ANALYZER_GAPS[case.name])
     observed = case.load_observed()
     if observed["outcome"] != "success":
         pytest.skip("the build did not run")

@@ -25,13 +25,13 @@ CASES = all_cases()
 
 
 def _with_outcome(outcome: str) -> list[Any]:
-    return [pytest.param(case, id=case.name) for case in CASES if case.load_observed()["outcome"] == outcome]
+    return [pytest.param(case, id=case.name) for case in CASES if case.analyzer_expectation()["outcome"] == outcome]
 
 
 def _stages_with_env() -> list[Any]:
     params = []
     for case in _with_outcome("success"):
-        for stage in case.values[0].load_observed()["stages"]:
+        for stage in case.values[0].analyzer_expectation()["stages"]:
             if stage["env"] is not None:
                 params.append(pytest.param(case.values[0], stage, id=f"{case.id}[{stage['index']}]"))
     return params
@@ -50,7 +50,7 @@ def test_corpus_is_large_and_fully_recorded() -> None:
 
 @pytest.mark.parametrize("case", _with_outcome("success"))
 def test_stages_are_the_ones_buildkit_declared(case: Case) -> None:
-    observed = case.load_observed()
+    observed = case.analyzer_expectation()
     analysis = _analyze(case)
     assert [(s.index, s.name.lower() if s.name else None, s.from_line) for s in analysis.stages] == [
         (s["index"], s["name"], s["from_line"]) for s in observed["stages"]
@@ -61,7 +61,7 @@ def test_stages_are_the_ones_buildkit_declared(case: Case) -> None:
 @pytest.mark.parametrize("case", _with_outcome("success"))
 def test_needed_stages_are_the_ones_buildkit_ran(case: Case) -> None:
     analysis = _analyze(case)
-    assert [s.index for s in analysis.stages if s.needed] == case.load_observed()["ran"]
+    assert [s.index for s in analysis.stages if s.needed] == case.analyzer_expectation()["ran"]
 
 
 @pytest.mark.parametrize(("case", "observed_stage"), _stages_with_env())
@@ -71,12 +71,17 @@ def test_stage_variables_are_what_a_run_saw(case: Case, observed_stage: dict[str
 
 
 @pytest.mark.parametrize("case", _with_outcome("rejected"))
-def test_rejected_files_raise_with_buildkits_line(case: Case) -> None:
-    error = case.load_observed()["error"]
-    with pytest.raises(DockerfileError) as raised:
-        _analyze(case)
-    if error["line"] is not None:
-        assert raised.value.line == error["line"], f"BuildKit said: {error['message']}"
+def test_rejected_files_fail_at_buildkits_line(case: Case) -> None:
+    """A file BuildKit cannot parse raises; one it parses but cannot build has a build error there."""
+    error = case.analyzer_expectation()["error"]
+    try:
+        analysis = _analyze(case)
+    except DockerfileError as raised:
+        if error["line"] is not None:
+            assert raised.line == error["line"], f"BuildKit said: {error['message']}"
+    else:
+        assert analysis.build_errors, f"the analyzer accepts a file BuildKit rejected: {error['message']}"
+        assert analysis.build_errors[0].line == error["line"], f"BuildKit said: {error['message']}"
 
 
 @pytest.mark.parametrize("case", _with_outcome("fetch-failed"))
@@ -84,7 +89,7 @@ def test_image_buildkit_fetched_is_what_the_analysis_needs(case: Case) -> None:
     """Offline, BuildKit stops at the first image it cannot fetch: the file itself was accepted,
     and the reference it fetched is the frontend of a ``syntax`` directive or the base of a
     needed stage, at the line BuildKit pointed at."""
-    observed = case.load_observed()
+    observed = case.analyzer_expectation()
     analysis = _analyze(case)
     fetchable = {
         (normalise_reference(s.base_resolved), s.from_line)

@@ -8,11 +8,15 @@ build printed:
   in FROM lines only; inside a stage a global is visible after ``ARG NAME``;
 * a stage ARG takes ``--build-arg`` first, then its own default, then the
   global value; with none of them it is *unset*, which differs from empty;
-* ENV beats ARG of the same name; every value on an ENV line is expanded
-  against the variables from before that line;
+* ARG and ENV of the same name: the later declaration wins (an ENV after
+  an ARG overrides it, and so does an ARG with a value after an ENV); every
+  value on an ENV line is expanded against the variables from before it;
 * a stage built FROM another stage starts with that stage's variables;
 * the target is the last stage or ``--target``; only the stages it reaches
-  through FROM, ``COPY --from`` and ``RUN --mount from=`` are built.
+  through FROM, ``COPY --from`` and ``RUN --mount from=`` are built;
+* stage names are stored lower-cased: ``--from`` matches them in any case,
+  FROM only when written in lower case; two stages may share a name, and a
+  reference means the last of them (for FROM: the last one before it).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .errors import DockerfileError
 from .expand import Expander, ExpansionError, find_shell_references, split_key_values
 from .model import (
     Analysis,
+    BuildError,
     BuildOptions,
     Dockerfile,
     Edge,
@@ -50,14 +55,38 @@ STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
 _SHELL_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "i386": "386", "i686": "386", "armhf": "arm", "armel": "arm"}
+
+
+def normalize_platform(platform: str) -> tuple[str, str, str]:
+    """``os/arch[/variant]`` as containerd normalises it (BuildKit's TARGET*/BUILD* values).
+
+    ``linux/arm64/v8`` is ``linux/arm64`` with no variant (observed, case
+    ``platform-arm64-normalised``); ``arm`` without a variant is ``v7``.
+    """
+    parts = platform.strip().lower().split("/")
+    os_name = parts[0] if parts else ""
+    written_arch = parts[1] if len(parts) > 1 else ""
+    arch = _ARCH_ALIASES.get(written_arch, written_arch)
+    variant = parts[2] if len(parts) > 2 else ""
+    if written_arch == "armhf" and not variant:
+        variant = "v7"
+    elif written_arch == "armel" and not variant:
+        variant = "v6"
+    if arch == "arm64" and variant == "v8":
+        variant = ""
+    elif arch == "amd64" and variant == "v1":
+        variant = ""
+    elif arch == "arm" and not variant:
+        variant = "v7"
+    return os_name, arch, variant
+
+
 def platform_values(options: BuildOptions) -> dict[str, str]:
     """The automatic platform ARGs for ``--platform`` and the machine's platform."""
     values: dict[str, str] = {}
     for prefix, platform in (("TARGET", options.target_platform), ("BUILD", options.build_platform)):
-        parts = platform.split("/")
-        os_name = parts[0] if parts else ""
-        arch = parts[1] if len(parts) > 1 else ""
-        variant = parts[2] if len(parts) > 2 else ""
+        os_name, arch, variant = normalize_platform(platform)
         values[f"{prefix}PLATFORM"] = "/".join(p for p in (os_name, arch, variant) if p)
         values[f"{prefix}OS"] = os_name
         values[f"{prefix}ARCH"] = arch
@@ -67,23 +96,27 @@ def platform_values(options: BuildOptions) -> dict[str, str]:
 
 @dataclass(slots=True)
 class _Scope:
-    """The variables of one scope: ARGs and ENVs apart, since ENV wins over ARG."""
+    """The variables of a stage in the order BuildKit sets them in the build state.
 
-    args: dict[str, Variable]
-    envs: dict[str, Variable]
+    An ARG with a value and an ENV both set the variable, and the later one
+    wins: ``ENV V=e`` then ``ARG V=a`` leaves ``a`` (observed with BuildKit,
+    case ``env-before-arg-of-same-name``), ``ARG`` then ``ENV`` leaves the ENV
+    value. An ARG without a value never replaces anything; it is recorded
+    as declared-but-unset only when nothing else holds the name.
+    """
 
-    def copy(self) -> "_Scope":
-        return _Scope(dict(self.args), dict(self.envs))
+    variables: dict[str, Variable]
+
+    def declare(self, variable: Variable) -> None:
+        if variable.value is None and variable.name in self.variables:
+            return
+        self.variables[variable.name] = variable
 
     def visible(self) -> dict[str, Variable]:
-        merged = dict(self.args)
-        merged.update(self.envs)
-        return merged
+        return dict(self.variables)
 
     def values(self) -> dict[str, str]:
-        merged = {name: v.value for name, v in self.args.items() if v.value is not None}
-        merged.update({name: v.value for name, v in self.envs.items() if v.value is not None})
-        return merged
+        return {name: v.value for name, v in self.variables.items() if v.value is not None}
 
 
 class _Analyzer:
@@ -97,7 +130,8 @@ class _Analyzer:
         self.scopes: dict[int, dict[str, Variable]] = {}
         self.edges: list[Edge] = []
         self.declared_args: set[str] = set()
-        self.deferred_errors: dict[int, DockerfileError] = {}
+        self.deferred_errors: dict[int, BuildError] = {}
+        self.reference_errors: list[BuildError] = []
 
     # ------------------------------------------------------------------ driver
 
@@ -119,9 +153,8 @@ class _Analyzer:
             self._stage_variables(stage, stages, global_args)
         self._link_edges(stages)
         self._mark_needed(stages, target)
-        for stage in stages:
-            if stage.needed and stage.index in self.deferred_errors:
-                raise self.deferred_errors[stage.index]
+        build_errors = list(self.reference_errors)
+        build_errors += [self.deferred_errors[s.index] for s in stages if s.needed and s.index in self.deferred_errors]
         consumed = self.declared_args | PROXY_ARGS
         unused = [name for name in self.options.build_args if name not in consumed]
         return Analysis(
@@ -134,6 +167,7 @@ class _Analyzer:
             references=self.references,
             scopes=self.scopes,
             unused_build_args=unused,
+            build_errors=sorted(build_errors, key=lambda e: e.line),
         )
 
     # ------------------------------------------------------------------ global scope
@@ -148,7 +182,7 @@ class _Analyzer:
                 if name in self.options.build_args:
                     variable = Variable(name, self.options.build_args[name], "arg", "build-arg", ins.start_line)
                 elif default is not None:
-                    value = self._expand_word(default, env, ins, stage=-1)
+                    value = self._expand_strictly(default, env, ins, -1)
                     variable = Variable(name, value, "arg", "default", ins.start_line)
                 elif name in self.platform:
                     variable = Variable(name, self.platform[name], "arg", "platform", ins.start_line)
@@ -182,18 +216,20 @@ class _Analyzer:
             words = ins.arguments.split()
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
                 raise DockerfileError(self.path, ins.start_line, "FROM requires either one or three arguments: FROM [--platform=P] IMAGE [AS NAME]")
-            image = self._expand_word(words[0], meta_env, ins, stage=index)
+            image = self._expand_strictly(words[0], meta_env, ins, index)
             if not image:
-                raise DockerfileError(self.path, ins.start_line, f"base name ({words[0]}) should not be blank: the ARG it uses has no value here")
+                self.reference_errors.append(BuildError(ins.start_line, f"base name ({words[0]}) should not be blank: the ARG it uses has no value here", index))
             name = words[2] if len(words) == 3 else None
+            if image and image not in seen_names and image.lower() != "scratch":
+                problem = reference_problem(image)
+                if problem:
+                    self.reference_errors.append(BuildError(ins.start_line, f'failed to parse stage name "{image}": {problem}', index))
             if name is not None:
                 if not STAGE_NAME.match(name.lower()):
                     raise DockerfileError(self.path, ins.start_line, f"invalid name for build stage: {name!r}, name can't start with a number or contain symbols")
-                if name.lower() in seen_names:
-                    raise DockerfileError(self.path, ins.start_line, f"duplicate stage name {name!r}: stage names must be unique (first used on line {stages[seen_names[name.lower()]].from_line})")
             platform = ins.flag("platform")
-            platform_resolved = self._expand_word(platform, meta_env, ins, stage=index) if platform is not None else None
-            base_stage = seen_names.get(image.lower())
+            platform_resolved = self._expand_strictly(platform, meta_env, ins, index) if platform is not None else None
+            base_stage = seen_names.get(image)
             stages.append(
                 Stage(
                     index=index,
@@ -218,7 +254,7 @@ class _Analyzer:
         if self.options.target is None:
             return len(stages) - 1
         wanted = self.options.target.lower()
-        for stage in stages:
+        for stage in reversed(stages):
             if stage.name is not None and stage.name.lower() == wanted:
                 return stage.index
         names = ", ".join(s.name for s in stages if s.name) or "none"
@@ -229,20 +265,18 @@ class _Analyzer:
     def _stage_variables(self, stage: Stage, stages: list[Stage], global_args: dict[str, Variable]) -> None:
         if stage.base_stage is not None:
             parent = stages[stage.base_stage]
-            scope = _Scope(
-                {n: _inherited(v) for n, v in parent.vars.items() if v.kind == "arg"},
-                {n: _inherited(v) for n, v in parent.vars.items() if v.kind == "env"},
-            )
+            scope = _Scope({n: _inherited(v) for n, v in parent.vars.items()})
         else:
-            scope = _Scope({}, {})
-        for name in PROXY_ARGS & self.options.build_args.keys():
-            scope.args.setdefault(name, Variable(name, self.options.build_args[name], "arg", "build-arg", None))
+            scope = _Scope({})
+        for name, value in self._proxy_args().items():
+            if name not in scope.variables:
+                scope.declare(Variable(name, value, "arg", "build-arg", None))
         for ins in stage.instructions[1:]:
             self.scopes[ins.start_line] = scope.visible()
             try:
                 self._apply(ins, stage, scope, global_args)
             except ExpansionError as error:
-                self._defer(stage, DockerfileError(self.path, ins.start_line, str(error)))
+                self._defer(stage, ins.start_line, str(error))
         stage.vars = scope.visible()
 
     def _apply(self, ins: Instruction, stage: Stage, scope: _Scope, global_args: dict[str, Variable]) -> None:
@@ -261,12 +295,12 @@ class _Analyzer:
                     variable = Variable(name, self.platform[name], "arg", "platform", ins.start_line)
                 else:
                     variable = Variable(name, None, "arg", None, ins.start_line)
-                scope.args[name] = variable
+                scope.declare(variable)
         elif keyword == "ENV":
             env = scope.values()
             for name, raw in self._key_values(ins):
                 value = self._expand_word(raw, env, ins, stage.index)
-                scope.envs[name] = Variable(name, value, "env", "env", ins.start_line)
+                scope.declare(Variable(name, value, "env", "env", ins.start_line))
         elif keyword == "RUN":
             self._run_references(ins, stage, scope)
             for mount in ins.flags_named("mount"):
@@ -279,7 +313,7 @@ class _Analyzer:
             else:
                 self._expand_words(ins.arguments if not ins.json_args else " ".join(ins.json_args), env, ins, stage.index)
             for flag in ins.flags:
-                if flag.value and flag.name in {"from", "chown", "chmod"}:
+                if flag.value and flag.name in {"chown", "chmod"}:
                     self._expand_word(flag.value, env, ins, stage.index)
         for heredoc in ins.heredocs:
             if heredoc.expand and keyword in {"COPY", "ADD"}:
@@ -300,6 +334,15 @@ class _Analyzer:
                              variable.value if variable else None, has_fallback, by_shell=True)
             )
 
+    def _proxy_args(self) -> dict[str, str]:
+        """Proxy build args reach RUN undeclared, in both spellings (``HTTP_PROXY`` sets ``http_proxy`` too)."""
+        given = {name: value for name, value in self.options.build_args.items() if name in PROXY_ARGS}
+        values = dict(given)
+        for name, value in given.items():
+            for spelling in (name.upper(), name.lower()):
+                values.setdefault(spelling, value)
+        return dict(sorted(values.items()))
+
     # ------------------------------------------------------------------ expansion helpers
 
     def _expander(self, env: dict[str, str]) -> Expander:
@@ -317,6 +360,13 @@ class _Analyzer:
             return expander.word(text)
         finally:
             self._record(expander, ins, stage)
+
+    def _expand_strictly(self, text: str, env: dict[str, str], ins: Instruction, stage: int) -> str:
+        """Expand where BuildKit fails the whole file on a bad word (FROM lines, global ARGs)."""
+        try:
+            return self._expand_word(text, env, ins, stage)
+        except ExpansionError as error:
+            raise DockerfileError(self.path, ins.start_line, f"{ins.keyword}: {error}") from None
 
     def _expand_words(self, text: str, env: dict[str, str], ins: Instruction, stage: int) -> list[str]:
         expander = self._expander(env)
@@ -371,7 +421,7 @@ class _Analyzer:
     # ------------------------------------------------------------------ edges
 
     def _link_edges(self, stages: list[Stage]) -> None:
-        by_name = {s.name.lower(): s.index for s in stages if s.name is not None}
+        by_name = {s.name.lower(): s.index for s in stages if s.name is not None}  # the last of a name wins
         for stage in stages:
             for ins in stage.instructions[1:]:
                 env = {n: v.value for n, v in self.scopes.get(ins.start_line, {}).items() if v.value is not None}
@@ -379,8 +429,7 @@ class _Analyzer:
                     source = ins.flag("from")
                     if source is None:
                         continue
-                    source = self._quiet_expand(source, env)
-                    words = list(ins.json_args) if ins.json_args else self._quiet_words(ins.arguments, env)
+                    words = [self._quiet_expand(word, env) for word in ins.json_args] if ins.json_args else self._quiet_words(ins.arguments, env)
                     paths = tuple(words[:-1]) if len(words) > 1 else tuple(words)
                     self._add_edge(stages, by_name, stage, source, "copy", ins.start_line, paths)
                 elif ins.keyword == "RUN":
@@ -407,19 +456,23 @@ class _Analyzer:
         elif source.isdigit():
             resolved = int(source)
             if resolved >= len(stages):
-                self._defer(stage, DockerfileError(self.path, line, f"invalid stage index {resolved}: --from={source} names no stage (the file has {len(stages)})"))
+                self._defer(stage, line, f"invalid stage index {resolved}: --from={source} names no stage (the file has {len(stages)})")
                 return
+        if isinstance(resolved, str):
+            problem = reference_problem(resolved)
+            if problem:
+                self._defer(stage, line, f'failed to parse stage name "{resolved}": {problem}'
+                            + (" (BuildKit does not expand variables in --from)" if "$" in resolved else ""))
         if isinstance(resolved, int):
             if resolved == stage.index:
-                self._defer(stage, DockerfileError(self.path, line, f"circular dependency detected on stage: {stage.label} copies from itself"))
+                self._defer(stage, line, f"circular dependency detected on stage: {stage.label} copies from itself")
             elif resolved > stage.index:
-                self._defer(stage, DockerfileError(
-                    self.path, line,
-                    f'cannot copy from stage "{stages[resolved].label}", it needs to be defined before current stage "{stage.label}"'))
+                self._defer(stage, line, f'cannot copy from stage "{stages[resolved].label}", it needs to be defined before current stage "{stage.label}"')
         self.edges.append(Edge(resolved, stage.index, kind, line, paths))  # type: ignore[arg-type]
 
-    def _defer(self, stage: Stage, error: DockerfileError) -> None:
-        self.deferred_errors.setdefault(stage.index, error)
+    def _defer(self, stage: Stage, line: int, message: str) -> None:
+        """Keep the first error of a stage; it counts only if the target needs that stage."""
+        self.deferred_errors.setdefault(stage.index, BuildError(line, message, stage.index))
 
     def _quiet_expand(self, text: str, env: dict[str, str]) -> str:
         try:
@@ -463,6 +516,27 @@ class _Analyzer:
             path.pop()
             del on_path[index]
             stages[index].needed = True
+
+
+_REFERENCE_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REFERENCE = re.compile(
+    r"^(?:(?P<domain>(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)/)?"
+    rf"(?P<path>{_REFERENCE_COMPONENT}(?:/{_REFERENCE_COMPONENT})*)"
+    r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
+    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
+)
+
+
+def reference_problem(reference: str) -> str | None:
+    """Why ``reference`` is not an image reference (distribution's grammar), or ``None``."""
+    if _REFERENCE.match(reference):
+        return None
+    first = reference.split("/", 1)
+    looks_like_domain = len(first) == 2 and ("." in first[0] or ":" in first[0] or first[0] == "localhost")
+    repository = (first[1] if looks_like_domain else reference).split("@")[0].split(":")[0]
+    if repository != repository.lower() and _REFERENCE.match(reference.replace(repository, repository.lower(), 1)):
+        return f"invalid reference format: repository name ({repository}) must be lowercase"
+    return "invalid reference format"
 
 
 def _inherited(variable: Variable) -> Variable:

@@ -258,6 +258,20 @@ class Finding:
     buildkit: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BuildError:
+    """An error BuildKit raises when it builds this target, though it parsed the file.
+
+    Kept in the analysis rather than raised, so the page can still show the
+    diagram and explain the error at its line (rule DD001 reports it).
+    ``stage`` is the stage whose build fails.
+    """
+
+    line: int
+    message: str
+    stage: int
+
+
 @dataclass(slots=True)
 class Analysis:
     """The meaning of a Dockerfile for one set of :class:`BuildOptions`.
@@ -276,12 +290,13 @@ class Analysis:
     references: list[VarReference] = field(default_factory=list)
     scopes: dict[int, dict[str, Variable]] = field(default_factory=dict)
     unused_build_args: list[str] = field(default_factory=list)
+    build_errors: list[BuildError] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     def stage_by_name(self, name: str) -> Stage | None:
-        """Stage names are case-insensitive in BuildKit."""
+        """Stage names are case-insensitive in BuildKit; of two with one name, the last counts."""
         wanted = name.lower()
-        for stage in self.stages:
+        for stage in reversed(self.stages):
             if stage.name is not None and stage.name.lower() == wanted:
                 return stage
         return None

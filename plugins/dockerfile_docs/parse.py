@@ -34,6 +34,14 @@ KNOWN_INSTRUCTIONS = frozenset(
     }
 )
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+ALLOWED_FLAGS: dict[str, frozenset[str]] = {
+    "FROM": frozenset({"platform"}),
+    "RUN": frozenset({"mount", "network", "security"}),
+    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
+    "ADD": frozenset({"chown", "chmod", "link", "keep-git-dir", "checksum", "exclude"}),
+    "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
+}
+"""The flags BuildKit's instruction parser accepts; any other is ``unknown flag`` (ADD has no ``--from``)."""
 KNOWN_DIRECTIVES = ("syntax", "escape", "check")
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -142,6 +150,10 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
         instruction.source = "\n".join(lines[start_line - 1 : instruction.end_line])
         instructions.append(instruction)
 
+    if not instructions:
+        if not text.strip():
+            raise DockerfileError(path, None, "the Dockerfile cannot be empty")
+        raise DockerfileError(path, total, "file with no instructions: it holds only comments and blank lines")
     return Dockerfile(path=path, text=text, directives=tuple(directives), escape=escape, instructions=instructions, comments=comments)
 
 
@@ -156,7 +168,8 @@ def _read_directives(lines: list[str], path: str) -> tuple[list[Directive], int]
         if name not in KNOWN_DIRECTIVES:
             return directives, number
         if name in seen:
-            raise DockerfileError(path, number + 1, f"only one {name} parser directive can be used")
+            first = next(d.line for d in directives if d.name == name)
+            raise DockerfileError(path, first, f"only one {name} parser directive can be used (again on line {number + 1})")
         value = match.group(2)
         if name == "escape" and value not in ("\\", "`"):
             raise DockerfileError(path, number + 1, f"invalid escape token {value!r}: it must be \\ or `")
@@ -180,6 +193,10 @@ def _instruction_from_line(line: str, path: str, start_line: int, end_line: int,
         raise DockerfileError(path, start_line, f"unknown instruction: {written}")
     rest = parts[1] if len(parts) > 1 else ""
     flags, arguments = _split_flags(rest, keyword)
+    allowed = ALLOWED_FLAGS.get(keyword, frozenset())
+    for flag in flags:
+        if flag.name not in allowed:
+            raise DockerfileError(path, start_line, f"unknown flag: {flag.name} ({keyword} takes {', '.join('--' + f for f in sorted(allowed)) or 'no flags'})")
     json_args = _json_array(arguments) if keyword in {"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK"} else None
     return Instruction(
         keyword=keyword,

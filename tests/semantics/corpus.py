@@ -23,7 +23,7 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 # them, so they are compared only when the case's Dockerfile names them.
 RUNTIME_VARIABLES = frozenset({"PATH", "HOME", "HOSTNAME", "PWD", "SHLVL", "TERM"})
 
-CASE_KEYS = {"why", "note", "build_args", "target", "platform"}
+CASE_KEYS = {"why", "note", "build_args", "target", "platform", "newer_buildkit"}
 
 
 class CaseError(Exception):
@@ -41,6 +41,13 @@ class Case:
     build_args: dict[str, str] = field(default_factory=dict)
     target: str | None = None
     platform: str | None = None
+    newer_buildkit: dict[str, Any] | None = None
+    """Where BuildKit changed after the engine that recorded the case, what the newer one does.
+
+    ``since`` names the version, ``reason`` says what changed, ``observed``
+    replaces the recording for the analyzer, which follows current BuildKit.
+    The engine test still checks the recording against the engine at hand.
+    """
 
     @property
     def dockerfile(self) -> Path:
@@ -55,6 +62,12 @@ class Case:
 
     def load_observed(self) -> dict[str, Any]:
         return json.loads(self.observed_path.read_text(encoding="utf-8"))
+
+    def analyzer_expectation(self) -> dict[str, Any]:
+        """What the analyzer must reproduce: the recording, or the newer BuildKit's behaviour."""
+        if self.newer_buildkit is not None:
+            return self.newer_buildkit["observed"]
+        return self.load_observed()
 
 
 def load_case(directory: Path) -> Case:
@@ -78,6 +91,9 @@ def load_case(directory: Path) -> Case:
     for key in ("note", "target", "platform"):
         if config.get(key) is not None and not isinstance(config[key], str):
             raise CaseError(f"{config_path}: {key}: expected a string")
+    newer = config.get("newer_buildkit")
+    if newer is not None and (not isinstance(newer, dict) or set(newer) != {"since", "reason", "observed"}):
+        raise CaseError(f"{config_path}: newer_buildkit: expected since, reason and observed")
     if not (directory / "Dockerfile").is_file():
         raise CaseError(f"{directory}: no Dockerfile")
     return Case(
@@ -88,6 +104,7 @@ def load_case(directory: Path) -> Case:
         build_args={k: str(v) for k, v in build_args.items()},
         target=config.get("target"),
         platform=config.get("platform"),
+        newer_buildkit=newer,
     )
 
 

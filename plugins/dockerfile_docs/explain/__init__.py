@@ -49,6 +49,7 @@ def run_rules(analysis: Analysis) -> list[Finding]:
     """Every rule's findings on ``analysis``, silenced ones left out, sorted by line."""
     silences = read_silences(analysis.dockerfile)
     findings: list[Finding] = []
+    fallbacks: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
     for rule_class in all_rules():
         for finding in rule_class().check(analysis):
@@ -56,6 +57,8 @@ def run_rules(analysis: Analysis) -> list[Finding]:
             if key in seen or silences.silences(finding):
                 continue
             seen.add(key)
-            findings.append(finding)
+            (fallbacks if rule_class.fallback else findings).append(finding)
+    error_lines = {f.line for f in findings if f.severity == "error"}
+    findings += [f for f in fallbacks if f.line not in error_lines]
     findings.sort(key=lambda f: (f.line, SEVERITY_ORDER[f.severity], f.rule))
     return findings

@@ -28,6 +28,8 @@ class Rule:
     groups: ClassVar[tuple[str, ...]] = ()
     severity: ClassVar[Severity]
     buildkit: ClassVar[str | None] = None
+    fallback: ClassVar[bool] = False
+    """A fallback rule's finding is dropped where another rule reports an error on the same line."""
     example_build_args: ClassVar[tuple[tuple[str, str], ...]] = ()
     """Build args (name, value) the docstring's examples are analyzed with, e.g. to show an ignored one."""
 

@@ -1,0 +1,3 @@
+FROM busybox:1.36
+ARG SOURCE=build
+COPY --from=${SOURCE} /file /file

@@ -1,0 +1,3 @@
+FROM busybox:1.36
+ARG VERSION
+ENV APP_VERSION="${VERSION:?pass --build-arg VERSION}"

@@ -173,9 +173,10 @@ def test_highlighting_marks_keywords_flags_strings_variables_comments_and_heredo
     assert fragment in render_listing(analyze_text(SAMPLE))
 
 
-def test_the_listing_is_a_pygments_style_code_block():
+def test_the_listing_is_a_pygments_style_code_block_that_highlighters_leave_alone():
+    """``nohighlight`` keeps highlight.js (the plain mkdocs theme) from rewriting markers and anchors."""
     listing = render_listing(analyze_text(SAMPLE))
-    assert listing.startswith('<div class="highlight dd-listing"><pre><span></span><code>')
+    assert listing.startswith('<div class="highlight dd-listing"><pre><span></span><code class="nohighlight">')
     assert listing.endswith("</code></pre></div>")
 
 

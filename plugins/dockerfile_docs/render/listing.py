@@ -240,4 +240,4 @@ def render_listing(analysis: Analysis, *, id_prefix: str = "dd") -> str:
             f'<span class="dd-line" id="{anchor}"><a class="dd-ln" href="#{anchor}">{number}</a>'
             f'<span class="dd-code">{code}</span>{marks}</span>'
         )
-    return '<div class="highlight dd-listing"><pre><span></span><code>' + "\n".join(rows) + "</code></pre></div>"
+    return '<div class="highlight dd-listing"><pre><span></span><code class="nohighlight">' + "\n".join(rows) + "</code></pre></div>"

@@ -44,8 +44,8 @@ def render_markdown(
 ) -> str:
     """Markdown with a heading, the diagram, the Dockerfile and one list item per finding.
 
-    ``rule_url`` is a base URL; when given, each rule code links to
-    ``{rule_url}{code}``.
+    ``rule_url`` is a base URL; when given, each rule code links to its
+    reference page ``{rule_url}{slug}/`` (the slug is the lower-case code).
     """
     sections: list[str] = []
     heading = title or analysis.dockerfile.path or "Dockerfile"
@@ -80,6 +80,6 @@ def _finding_item(finding: Finding, rule_url: str | None) -> str:
     lines = f"{finding.line}" if not finding.end_line or finding.end_line == finding.line else f"{finding.line}–{finding.end_line}"
     code = escape_markdown(finding.rule)
     if rule_url:
-        code = f"[{code}]({rule_url}{finding.rule})"
+        code = f"[{code}]({rule_url}{finding.rule.lower()}/)"
     label = f"{code} {escape_markdown(finding.name)}"
     return f"- **Line {lines}** ({finding.severity}, {label}): {escape_markdown(finding.message)}\n"

@@ -9,6 +9,7 @@ example's input hash (so CI can insist the committed results are current).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,10 @@ DEFAULT_CACHE_DIR = Path(".cache/dockerfile-docs")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("examples", nargs="*", metavar="EXAMPLE", help="example folder names (default: all)")
     parser.add_argument("--examples-dir", type=Path, default=Path("examples"), metavar="DIR", help="where the example folders are (default: examples)")
-    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, metavar="DIR", help=f"where results are cached (default: {DEFAULT_CACHE_DIR})")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=Path(os.environ.get("DOCKERFILE_DOCS_CACHE_DIR") or DEFAULT_CACHE_DIR), metavar="DIR",
+        help=f"where results are cached (default: $DOCKERFILE_DOCS_CACHE_DIR, else {DEFAULT_CACHE_DIR})",
+    )
     parser.add_argument("--stand-ins", type=Path, default=None, metavar="FILE", help="stand-in base images (default: DIR/stand-ins.yml when present)")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N", help="examples built at once (default: the number of cores)")
     parser.add_argument("--rebuild", action="store_true", help="build even examples whose cached result still matches")

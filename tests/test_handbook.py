@@ -1,0 +1,86 @@
+"""The handbook itself: it builds strictly, every example on it is verified, and its results are current."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockerfile_docs.verify.example import discover_examples
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+CLI = [sys.executable, "-m", "dockerfile_docs.cli"]
+
+
+def results_cache() -> Path:
+    """Shared with ``.ci/run``, so the suite's verify run finds what CI already built."""
+    return Path(os.environ.get("DOCKERFILE_DOCS_CACHE_DIR") or REPO / ".cache" / "dockerfile-docs")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("handbook-site")
+    env = {**os.environ, "DOCKERFILE_DOCS_VERIFY": "cached", "NO_MKDOCS_2_WARNING": "1"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(output)],
+        capture_output=True, text=True, env=env, cwd=REPO,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    return output
+
+
+def test_there_are_at_least_twelve_examples_and_one_teaches_a_failure() -> None:
+    examples = discover_examples(EXAMPLES)
+    assert len(examples) >= 12
+    assert any(target.expect.build == "failure" for example in examples for target in example.targets)
+
+
+def test_every_example_is_shown_on_a_page_with_diagram_listing_and_a_verified_result(site: Path) -> None:
+    pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html") if "embed" not in path.parts}
+    for example in discover_examples(EXAMPLES):
+        showing = [text for text in pages.values() if f'data-dd-example="{example.name}"' in text or f"/embed/{example.name}/" in text]
+        assert showing, f"no page shows example {example.name}"
+        embed = (site / "embed" / example.name / "index.html").read_text(encoding="utf-8")
+        assert "<svg" in embed and "dd-listing" in embed
+        assert "<script" not in embed.lower()
+    combined = "\n".join(pages.values())
+    assert combined.count("dd-result-passed") >= len(discover_examples(EXAMPLES))
+    assert "not verified" not in combined.lower()
+
+
+def test_the_rules_reference_has_a_page_per_rule(site: Path) -> None:
+    from dockerfile_docs.explain.registry import all_rules
+
+    for rule in all_rules():
+        page = site / "rules" / rule.code.lower() / "index.html"
+        assert page.is_file(), f"no reference page for {rule.code}"
+        assert rule.name in page.read_text(encoding="utf-8")
+
+
+def test_committed_results_match_their_examples() -> None:
+    completed = subprocess.run(CLI + ["verify", "--examples-dir", str(EXAMPLES), "--check-committed"], capture_output=True, text=True, cwd=REPO)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.docker
+def test_every_example_builds_and_keeps_its_promises(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    completed = subprocess.run(
+        CLI + ["verify", "--examples-dir", str(EXAMPLES), "--cache-dir", str(results_cache()), "--report", "json", str(report)],
+        capture_output=True, text=True, cwd=REPO, timeout=3600,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    data = json.loads(report.read_text())
+    assert data, "the report lists no example"
+    again = subprocess.run(
+        CLI + ["verify", "--examples-dir", str(EXAMPLES), "--cache-dir", str(results_cache())],
+        capture_output=True, text=True, cwd=REPO, timeout=600,
+    )
+    assert again.returncode == 0
+    assert re.search(r"\b0 builds?\b", again.stdout + again.stderr), again.stdout + again.stderr

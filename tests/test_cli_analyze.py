@@ -97,3 +97,11 @@ def test_unknown_target_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp
     path.write_text(MULTI_STAGE)
     assert main(["analyze", "--target", "nope", str(path)]) == 1
     assert "target stage 'nope' could not be found (stages named: build, debug, runtime)" in capsys.readouterr().err
+
+
+def test_a_build_error_is_reported_in_json_and_fails_the_exit_status() -> None:
+    text = "FROM busybox:1.36 AS early\nCOPY --from=late /f /f\nFROM busybox:1.36 AS late\nFROM early\n"
+    result = run_cli("analyze", "--format", "json", "-", stdin=text)
+    assert result.returncode == 2
+    errors = json.loads(result.stdout)["build_errors"]
+    assert errors == [{"line": 2, "stage": 0, "message": 'cannot copy from stage "late", it needs to be defined before current stage "early"'}]

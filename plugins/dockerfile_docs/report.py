@@ -32,6 +32,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             for e in analysis.edges
         ],
         "unused_build_args": list(analysis.unused_build_args),
+        "build_errors": [{"line": e.line, "stage": e.stage, "message": e.message} for e in analysis.build_errors],
         "findings": [
             {
                 "rule": f.rule,
@@ -82,6 +83,8 @@ def analysis_to_text(analysis: Analysis) -> str:
         lines.append(f"edge line {edge.line}: {source} -> {analysis.stages[edge.target].label} ({edge.kind})")
     if analysis.unused_build_args:
         lines.append("build args no ARG declares (ignored): " + ", ".join(analysis.unused_build_args))
+    for error in analysis.build_errors:
+        lines.append(f"{analysis.dockerfile.path}:{error.line}: the build of this target fails here: {error.message}")
     for finding in analysis.findings:
         lines.append(f"{analysis.dockerfile.path}:{finding.line}: {finding.severity}: {finding.message} [{finding.rule}]")
     return "\n".join(lines) + "\n"

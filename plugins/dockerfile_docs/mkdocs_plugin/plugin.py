@@ -30,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -141,6 +142,29 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         if self.config.embed:
             self._add_embeds(files, config)
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Put the rule pages under the nav entry of the rules index, so readers can browse them."""
+        if not self.config.rules_reference or not self._rule_files:
+            return None
+        index_uri = posixpath.join(self.config.rules_reference.strip("/"), "index.md")
+        entry = next((page for page in nav.pages if page.file.src_uri == index_uri), None)
+        if entry is None:
+            return None
+        rule_pages = [file.page or Page(None, file, config) for file in self._rule_files.values()]
+        section = Section(entry.title or "Rules reference", [entry, *rule_pages])
+        section.parent = entry.parent
+        siblings = entry.parent.children if entry.parent is not None else nav.items
+        siblings[siblings.index(entry)] = section
+        for child in section.children:
+            child.parent = section
+        pages = _pages_in(nav.items)
+        for previous, following in zip([None, *pages], [*pages, None]):
+            if previous is not None:
+                previous.next_page = following
+            if following is not None:
+                following.previous_page = previous
+        return Navigation(nav.items, pages)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         self._page = page
@@ -310,3 +334,12 @@ def _id_safe(name: str) -> str:
 def _plugin_css() -> str:
     return resources.files(__package__).joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
 
+
+def _pages_in(items: list[Any]) -> list[Page]:
+    pages: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            pages.append(item)
+        elif isinstance(item, Section):
+            pages.extend(_pages_in(item.children))
+    return pages

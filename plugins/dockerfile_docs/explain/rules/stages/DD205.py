@@ -12,8 +12,8 @@ class CopyFromLaterStage(Rule):
 
     A stage can copy only from stages defined above it. A build that needs
     the copying stage fails with `cannot copy from stage "x", it needs to be
-    defined before current stage` (dockerfile-docs reports that as an error
-    of the Dockerfile); a build whose target does not need it succeeds, which
+    defined before current stage` (rule DD001 reports that error); a build
+    whose target does not need it succeeds, which
     hides the problem until someone builds that stage.
 
     Why it matters:

@@ -54,13 +54,17 @@ def test_every_example_is_shown_on_a_page_with_diagram_listing_and_a_verified_re
     assert "not verified" not in combined.lower()
 
 
-def test_the_rules_reference_has_a_page_per_rule(site: Path) -> None:
+def test_the_rules_reference_has_a_page_per_rule_reachable_from_the_navigation(site: Path) -> None:
     from dockerfile_docs.explain.registry import all_rules
 
-    for rule in all_rules():
+    rules = all_rules()
+    for rule in rules:
         page = site / "rules" / rule.code.lower() / "index.html"
         assert page.is_file(), f"no reference page for {rule.code}"
         assert rule.name in page.read_text(encoding="utf-8")
+    page_without_rule_links = (site / "heredocs" / "index.html").read_text(encoding="utf-8")
+    for rule in rules:
+        assert f'href="../rules/{rule.code.lower()}/"' in page_without_rule_links, f"{rule.code} is not in the navigation"
 
 
 def test_committed_results_match_their_examples() -> None:

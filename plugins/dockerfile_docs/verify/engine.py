@@ -358,15 +358,34 @@ class DockerCLI:
         return paths
 
     def run_image(self, image_id: str, args: tuple[str, ...], *, timeout: float) -> CommandResult:
-        """``docker run`` the image with ``args`` and no network; stdout and stderr together."""
+        """Run the image with ``args`` and no network; its output (stdout and stderr) read from the container's log.
+
+        The container is created, started and waited for, and the output is
+        read with ``docker logs`` afterwards: an attached ``docker run --rm``
+        can lose the output of a container that exits at once while the engine
+        is busy, which would make a passing example fail.
+        """
         name = f"dockerfile-docs-run-{uuid.uuid4().hex[:12]}"
         self.processes.add_container(name)
         try:
-            result = self._run([self.docker, "run", "--rm", "--name", name, "--network", "none", image_id, *args], timeout=timeout)
+            created = self._run([self.docker, "create", "--name", name, "--network", "none", image_id, *args], timeout=timeout)
+            if created.returncode != 0:
+                return created
+            started = self._run([self.docker, "start", name], timeout=timeout)
+            if started.returncode != 0:
+                return CommandResult(returncode=_run_exit_code(started.output), output=started.output, seconds=created.seconds + started.seconds)
+            waited = self._run([self.docker, "wait", name], timeout=timeout)
+            logs = self._run([self.docker, "logs", name], timeout=60)
+            if waited.timed_out:
+                return CommandResult(returncode=-1, output=logs.output, seconds=created.seconds + started.seconds + waited.seconds, timed_out=True)
+            try:
+                exit_code = int(waited.output.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                return CommandResult(returncode=-1, output=waited.output + logs.output, seconds=waited.seconds)
+            return CommandResult(returncode=exit_code, output=logs.output, seconds=created.seconds + started.seconds + waited.seconds)
         finally:
             subprocess.run([self.docker, "rm", "--force", name], capture_output=True, timeout=60, check=False)
             self.processes.discard_container(name)
-        return result
 
     # ----------------------------------------------------------------- processes
 
@@ -398,3 +417,13 @@ class DockerCLI:
             seconds=time.monotonic() - started,
             timed_out=timed_out,
         )
+
+
+def _run_exit_code(start_error: str) -> int:
+    """The status ``docker run`` gives when the container's command cannot start, as the Docker CLI maps it."""
+    text = start_error.lower()
+    if "executable file not found" in text or "no such file or directory" in text or "system cannot find the file specified" in text:
+        return 127
+    if "permission denied" in text:
+        return 126
+    return 125

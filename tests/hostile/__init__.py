@@ -1,0 +1,1 @@
+"""Hostile inputs and the checks that judge what renderers make of them."""

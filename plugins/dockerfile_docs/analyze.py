@@ -51,6 +51,8 @@ PROXY_ARGS = frozenset(
 EXPANDING_INSTRUCTIONS = frozenset(
     {"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
 )
+MAX_STAGES = 500
+"""More stages than this are refused with a clear error: rules walk FROM chains, and no real file comes near it."""
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
 _SHELL_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -211,6 +213,8 @@ class _Analyzer:
                 ins.stage = stages[-1].index
                 continue
             index = len(stages)
+            if index >= MAX_STAGES:
+                raise DockerfileError(self.path, ins.start_line, f"more than {MAX_STAGES} stages: dockerfile-docs analyzes at most {MAX_STAGES}")
             ins.stage = index
             self.scopes[ins.start_line] = dict(meta_scope)
             words = ins.arguments.split()

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 
+MAX_NESTING = 64
+"""``${a:-${b:-...}}`` deeper than this is refused; real Dockerfiles nest two or three levels."""
+
+
 class ExpansionError(ValueError):
     """``${X:?message}`` met an unset (or empty) variable, or the syntax is broken."""
 
@@ -38,6 +42,7 @@ class Expander:
     env: dict[str, str]
     escape: str = "\\"
     lookups: list[Lookup] = field(default_factory=list)
+    depth: int = 0
 
     # ------------------------------------------------------------------ public
 
@@ -173,7 +178,14 @@ class Expander:
         return index
 
     def _sub_word(self, text: str) -> str:
-        return "".join(self._process(text, split=False))
+        """A modifier's word, expanded in turn; nesting is bounded so hostile input cannot exhaust the stack."""
+        if self.depth >= MAX_NESTING:
+            raise ExpansionError(f"variable substitution nested deeper than {MAX_NESTING} levels")
+        self.depth += 1
+        try:
+            return "".join(self._process(text, split=False))
+        finally:
+            self.depth -= 1
 
     def _until_closing_brace(self, text: str, index: int) -> tuple[str, int]:
         """The modifier's word up to the matching ``}``, nested ``${...}`` included."""

@@ -259,7 +259,7 @@ def _json_array(arguments: str) -> tuple[str, ...] | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)

@@ -536,8 +536,38 @@ def render_diagram(analysis: Analysis, *, id_prefix: str = "dd", link_lines: boo
     ids inside the SVG start with ``{id_prefix}-diagram-``. The same input
     gives byte-identical output.
     """
+    if len(analysis.stages) > MAX_DIAGRAM_STAGES:
+        return _too_many_stages(analysis, id_prefix)
     graph = build_stage_graph(analysis)
     return draw_stage_graph(graph, id_prefix=id_prefix, link_lines=link_lines)
+
+
+MAX_DIAGRAM_STAGES = 150
+"""Past this the layout costs seconds and the picture no longer reads: a note stands in for it."""
+
+
+def _too_many_stages(analysis: Analysis, id_prefix: str) -> str:
+    """A small SVG saying why there is no diagram, in the diagram's place and style."""
+    prefix = xml_text(id_prefix) + "-diagram"
+    needed = sum(1 for stage in analysis.stages if stage.needed)
+    title = f"Build stages of {analysis.dockerfile.path}"
+    message = (
+        f"{len(analysis.stages)} stages: too many to draw (the diagram shows at most {MAX_DIAGRAM_STAGES}). "
+        f"The target {analysis.target_stage.label} needs {needed} of them; the listing and explanations cover every stage."
+    )
+    width, height = 760.0, 64.0
+    first, _, second = message.partition(". ")
+    return "\n".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="dd-diagram" viewBox="0 0 {_num(width)} {_num(height)}" '
+        f'width="{_num(width)}" height="{_num(height)}" role="img" aria-labelledby="{prefix}-title {prefix}-desc">',
+        f'<title id="{prefix}-title">{xml_text(title)}</title>',
+        f'<desc id="{prefix}-desc">{xml_text(message)}</desc>',
+        f"<style>{STYLE_SHEET}</style>",
+        f'<rect class="dd-background" x="0" y="0" width="{_num(width)}" height="{_num(height)}"/>',
+        f'<text class="dd-text" x="16" y="26">{xml_text(first + ".")}</text>',
+        f'<text class="dd-text" x="16" y="46">{xml_text(shorten_chars(second, 110))}</text>',
+        "</svg>",
+    ])
 
 
 def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True) -> str:

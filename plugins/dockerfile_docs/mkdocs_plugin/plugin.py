@@ -271,6 +271,8 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
             verify_examples(stale, cache_dir=settings.cache_dir, stand_ins=settings.stand_ins, progress=progress)
         except EngineUnavailable as error:
             log.warning("dockerfile-docs: cannot verify (verification: build): %s", error)
+        except DockerfileDocsError as error:
+            log.warning("dockerfile-docs: verification (verification: build): %s", error)
 
     # ----------------------------------------------------------------- embeds
 

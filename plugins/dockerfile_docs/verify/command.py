@@ -19,7 +19,7 @@ from .inputs import example_inputs
 from .junit import write_junit
 from .progress import ConsoleProgress
 from .results import ExampleResult, committed_path, describe_changes, read_result, write_committed, write_json_atomically
-from .runner import DEFAULT_TIMEOUT, builds_performed, format_size, verify_examples
+from .runner import DEFAULT_TIMEOUT, ResultsNotStored, builds_performed, format_size, verify_examples
 
 DEFAULT_CACHE_DIR = Path(".cache/dockerfile-docs")
 
@@ -56,16 +56,20 @@ def run(args: argparse.Namespace) -> int:
     if args.check_committed:
         return check_committed(examples, args.stand_ins)
 
+    not_stored: ResultsNotStored | None = None
     with ConsoleProgress(sys.stderr) as progress:
-        results = verify_examples(
-            examples,
-            cache_dir=args.cache_dir,
-            jobs=args.jobs,
-            rebuild=args.rebuild,
-            timeout=args.timeout,
-            stand_ins=args.stand_ins,
-            progress=progress,
-        )
+        try:
+            results = verify_examples(
+                examples,
+                cache_dir=args.cache_dir,
+                jobs=args.jobs,
+                rebuild=args.rebuild,
+                timeout=args.timeout,
+                stand_ins=args.stand_ins,
+                progress=progress,
+            )
+        except ResultsNotStored as error:
+            not_stored, results = error, error.results
     print_summary(results)
     if args.write_results:
         for example, result in zip(examples, results):
@@ -74,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{example.name}: not written to {committed_path(example)} (the build did not finish: {result.failures[0].message})", file=sys.stderr)
     if args.report:
         write_report(results, args.report[0], Path(args.report[1]))
+    if not_stored is not None:
+        raise not_stored
     return 0 if all(result.passed for result in results) else 1
 
 

@@ -133,7 +133,26 @@ def verify_examples(
             executor.shutdown(wait=True, cancel_futures=True)
             raise
         executor.shutdown(wait=True)
-    return [result for result in results if result is not None]
+    finished = [result for result in results if result is not None]
+    if run.unstored:
+        raise ResultsNotStored(cache_dir, run.unstored, finished)
+    return finished
+
+
+class ResultsNotStored(DockerfileDocsError):
+    """The builds finished but their results could not be written to the cache (read-only, full).
+
+    ``results`` holds them all, so the caller still reports what was
+    measured; nothing partial is left in the cache (writes are atomic).
+    """
+
+    def __init__(self, cache_dir: Path, problems: list[str], results: list[ExampleResult]) -> None:
+        self.results = results
+        first = problems[0].split(": ", 1)[-1]
+        super().__init__(
+            f"cannot write the results cache {cache_dir} ({first}; {len(problems)} result(s) not cached): "
+            "make it writable or free space, or pass --cache-dir"
+        )
 
 
 class _Run:
@@ -147,6 +166,7 @@ class _Run:
         self.progress = progress
         self.total = 0
         self.done = 0
+        self.unstored: list[str] = []
         self._lock = threading.Lock()
         self._stand_in_ids: dict[str, str | None] = {}
 
@@ -250,7 +270,11 @@ class _Run:
             return self._problem_result(example, "engine", str(error), input_hash=inputs.input_hash, inputs=inputs)
         if self.cli.processes.cancelled.is_set():
             return None
-        store_result(result, self.cache_dir)
+        try:
+            store_result(result, self.cache_dir)
+        except OSError as error:
+            with self._lock:
+                self.unstored.append(f"{example.name}: {error.strerror or error}")
         return result
 
 

@@ -562,9 +562,11 @@ def _read_text(path: Path) -> str:
 
 
 def _description_html(description: str | None) -> str | None:
-    """An example's Markdown description as HTML, raw HTML in it shown as text."""
+    """An example's Markdown description as HTML: raw HTML shown as text, only safe link targets kept."""
     if not description:
         return None
     import markdown
 
-    return markdown.markdown(html.escape(description, quote=False))
+    from .safe_links import SafeLinksExtension
+
+    return markdown.markdown(html.escape(description, quote=False), extensions=[SafeLinksExtension()])

@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable
 
 from ..model import SEVERITY_ORDER, Analysis, Finding
+from .text import reveal_invisible
 
 
 def numbered_findings(analysis: Analysis) -> list[tuple[int, Finding]]:
@@ -21,7 +22,8 @@ def numbered_findings(analysis: Analysis) -> list[tuple[int, Finding]]:
 
 
 def message_html(message: str) -> str:
-    """A finding message as HTML: escaped, with `backtick` spans as ``<code>``."""
+    """A finding message as HTML: escaped, invisible characters shown, `backtick` spans as ``<code>``."""
+    message = reveal_invisible(message)
     pieces = message.split("`")
     if len(pieces) % 2 == 0:
         return html.escape(message)

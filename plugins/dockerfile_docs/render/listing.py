@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..model import Analysis, Finding, Instruction
 from .explanations import numbered_findings
+from .text import reveal_invisible
 
 LISTING_CSS = """
 .dd-listing code { counter-reset: none; }
@@ -184,9 +185,14 @@ def _merged(tokens: list[Token]) -> list[Token]:
     return merged
 
 
+def _shown(text: str) -> str:
+    """Listing text escaped for HTML, with invisible and bidi control characters made visible."""
+    return html.escape(reveal_invisible(text))
+
+
 def _html(tokens: list[Token]) -> str:
     tokens = _merged(tokens)
-    return "".join(html.escape(text) if cls is None else f'<span class="{cls}">{html.escape(text)}</span>' for cls, text in tokens if text)
+    return "".join(_shown(text) if cls is None else f'<span class="{cls}">{_shown(text)}</span>' for cls, text in tokens if text)
 
 
 def highlight_lines(analysis: Analysis) -> list[str]:
@@ -198,13 +204,13 @@ def highlight_lines(analysis: Analysis) -> list[str]:
     for number, text in enumerate(lines, start=1):
         role, instruction = roles.get(number, ("blank", None))
         if role == "directive":
-            out.append(f'<span class="cp">{html.escape(text)}</span>')
+            out.append(f'<span class="cp">{_shown(text)}</span>')
         elif role == "comment":
-            out.append(f'<span class="c1">{html.escape(text)}</span>' if text.strip() else html.escape(text))
+            out.append(f'<span class="c1">{_shown(text)}</span>' if text.strip() else _shown(text))
         elif role == "heredoc":
-            out.append(f'<span class="sh">{html.escape(text)}</span>' if text else "")
+            out.append(f'<span class="sh">{_shown(text)}</span>' if text else "")
         elif role == "heredoc-end":
-            out.append(f'<span class="sh">{html.escape(text)}</span>')
+            out.append(f'<span class="sh">{_shown(text)}</span>')
         elif role == "instruction" and instruction is not None and text.strip():
             state = states.get(instruction.start_line)
             first = state is None
@@ -213,12 +219,12 @@ def highlight_lines(analysis: Analysis) -> list[str]:
                 states[instruction.start_line] = state
             out.append(_html(_scan(text, state, first_line=first)))
         else:
-            out.append(html.escape(text))
+            out.append(_shown(text))
     return out
 
 
 def _marker(number: int, finding: Finding, id_prefix: str) -> str:
-    title = html.escape(f"{finding.severity}: {finding.message.replace('`', '')}", quote=True)
+    title = html.escape(reveal_invisible(f"{finding.severity}: {finding.message.replace('`', '')}"), quote=True)
     return (
         f'<a class="dd-marker dd-severity-{html.escape(finding.severity)}" id="{id_prefix}-M{number}" '
         f'href="#{id_prefix}-F{number}" title="{title}">{number}</a>'

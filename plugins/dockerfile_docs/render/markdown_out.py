@@ -57,7 +57,9 @@ def render_markdown(
         from .svg import render_diagram
 
         svg = render_diagram(analysis, id_prefix="dd").strip()
-        sections.append("\n".join(line for line in svg.splitlines() if line.strip()) + "\n")
+        # Inside a block-level <div> the SVG is raw HTML to Markdown; alone, its text would be read as Markdown.
+        body = "\n".join(line for line in svg.splitlines() if line.strip())
+        sections.append(f'<div class="dd-diagram-block">\n{body}\n</div>\n')
     elif diagram == "mermaid":
         from .mermaid import render_mermaid
 

@@ -28,6 +28,7 @@ from typing import Literal
 
 from ..model import Analysis, Edge, Stage
 from .layout import Box, LayoutEdge, LayoutNode, Route, layout_graph
+from .text import reveal_invisible
 
 NodeKind = Literal["stage", "image", "args"]
 DiagramEdgeKind = Literal["from", "copy", "mount", "arg"]
@@ -461,7 +462,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uf
 
 def xml_text(text: str) -> str:
     """``text`` safe as XML character data or a quoted attribute value, whatever it holds."""
-    text = _XML_INVALID.sub("\ufffd", text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
+    text = _XML_INVALID.sub("\ufffd", reveal_invisible(text).replace("\t", " ").replace("\r", " ").replace("\n", " "))
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
     )

@@ -219,3 +219,9 @@ def test_a_dockerfile_without_findings_says_so():
 ])
 def test_messages_turn_backtick_spans_into_code_and_escape_the_rest(message, expected):
     assert message_html(message) == expected
+
+
+def test_without_explanations_beside_it_markers_keep_their_tooltip_and_link_nowhere():
+    listing = render_listing(analyze_text(SAMPLE), id_prefix="solo", link_findings=False)
+    assert 'class="dd-marker' in listing and "title=" in listing
+    assert 'href="#solo-F' not in listing

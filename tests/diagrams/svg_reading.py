@@ -91,7 +91,7 @@ def read_diagram(svg: str) -> ShownDiagram:
         texts = tuple("".join(t.itertext()) for t in group.findall(f"{SVG}text") if "dd-text" in t.attrib.get("class", ""))
         title = group.findtext(f"{SVG}title") or ""
         parent = parents.get(group)
-        href = parent.attrib.get("href") if parent is not None and parent.tag == f"{SVG}a" else None
+        href = parent.attrib.get("{http://www.w3.org/1999/xlink}href") if parent is not None and parent.tag == f"{SVG}a" else None
         kind = next(c.removeprefix("dd-node-") for c in classes if c.startswith("dd-node-"))
         nodes[key] = ShownNode(key, kind, classes, texts, title, Box(box.x + shift, box.y, box.width, box.height), href)
     edges: list[ShownEdge] = []

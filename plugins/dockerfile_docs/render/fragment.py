@@ -215,9 +215,9 @@ def _panels(
             continue  # shown in the listing's panel, under the code it explains
         if part == "results" and result_html is None:
             continue
-        body = _part_html(analysis, part, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url)
+        body = _part_html(analysis, part, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url)
         if part == "listing" and "explanations" in parts:
-            body += _part_html(analysis, "explanations", result_html=None, id_prefix=id_prefix, rule_url=rule_url)
+            body += _part_html(analysis, "explanations", parts, result_html=None, id_prefix=id_prefix, rule_url=rule_url)
         panels.append(Panel(part, PART_TITLES[part], body))
     return panels
 
@@ -225,19 +225,21 @@ def _panels(
 def _part_html(
     analysis: Analysis,
     part: Part,
+    parts: Sequence[Part],
     *,
     result_html: str | None,
     id_prefix: str,
     rule_url: Callable[[str], str] | None,
 ) -> str:
+    """One part; links only to parts that are shown (markers to explanations, stages to listing lines)."""
     if part == "listing":
         from .listing import render_listing
 
-        inner = render_listing(analysis, id_prefix=id_prefix)
+        inner = render_listing(analysis, id_prefix=id_prefix, link_findings="explanations" in parts)
     elif part == "diagram":
         from .svg import render_diagram
 
-        inner = render_diagram(analysis, id_prefix=id_prefix)
+        inner = render_diagram(analysis, id_prefix=id_prefix, link_lines="listing" in parts)
     elif part == "explanations":
         inner = _explanations(analysis, id_prefix=id_prefix, rule_url=rule_url)
     else:

@@ -34,6 +34,8 @@ LISTING_CSS = """
 .dd-listing .dd-marker.dd-severity-warning { background: #9a6700; }
 .dd-listing .dd-marker.dd-severity-info { background: #0969da; }
 .dd-listing .dd-marker.dd-severity-explain { background: #6e7781; }
+ol.dd-explanations, .md-typeset ol.dd-explanations { list-style: none; padding-left: 0; margin-left: 0; }
+.md-typeset ol.dd-explanations > li { margin-left: 0; }
 .dd-explanations .dd-finding:target { outline: 2px solid var(--md-accent-fg-color, #0969da); }
 .dd-explanations .dd-backref { font-weight: bold; text-decoration: none; }
 .dd-explanations .dd-badge { display: inline-block; padding: 0 .4em; border-radius: .3em; font-size: .75em;
@@ -223,21 +225,28 @@ def highlight_lines(analysis: Analysis) -> list[str]:
     return out
 
 
-def _marker(number: int, finding: Finding, id_prefix: str) -> str:
+def _marker(number: int, finding: Finding, id_prefix: str, *, linked: bool) -> str:
     title = html.escape(reveal_invisible(f"{finding.severity}: {finding.message.replace('`', '')}"), quote=True)
+    severity = html.escape(finding.severity)
+    if not linked:
+        return f'<span class="dd-marker dd-severity-{severity}" title="{title}">{number}</span>'
     return (
-        f'<a class="dd-marker dd-severity-{html.escape(finding.severity)}" id="{id_prefix}-M{number}" '
+        f'<a class="dd-marker dd-severity-{severity}" id="{id_prefix}-M{number}" '
         f'href="#{id_prefix}-F{number}" title="{title}">{number}</a>'
     )
 
 
-def render_listing(analysis: Analysis, *, id_prefix: str = "dd") -> str:
-    """The Dockerfile as highlighted HTML with line anchors and finding markers (see the module docstring)."""
+def render_listing(analysis: Analysis, *, id_prefix: str = "dd", link_findings: bool = True) -> str:
+    """The Dockerfile as highlighted HTML with line anchors and finding markers (see the module docstring).
+
+    With ``link_findings`` false (no explanations beside the listing) the
+    markers carry the message as a tooltip and link nowhere.
+    """
     lines = highlight_lines(analysis) or [""]
     markers: dict[int, list[str]] = {}
     for number, finding in numbered_findings(analysis):
         line = min(max(finding.line, 1), len(lines))
-        markers.setdefault(line, []).append(_marker(number, finding, id_prefix))
+        markers.setdefault(line, []).append(_marker(number, finding, id_prefix, linked=link_findings))
     rows = []
     for number, code in enumerate(lines, start=1):
         anchor = f"{id_prefix}-L{number}"

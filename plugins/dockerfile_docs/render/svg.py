@@ -594,8 +594,8 @@ def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bo
     out: list[str] = []
     style = f"min-width:{_num(min(width, width * MIN_SCALE))}px" if width > 640 else ""
     out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="dd-diagram" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'width="{_num(width)}" height="{_num(height)}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="dd-diagram" '
+        f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" height="{_num(height)}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc"' + (f' style="{style}"' if style else "") + ">"
     )
     out.append(f'<title id="{prefix}-title">{xml_text(graph.title)}</title>')
@@ -692,7 +692,9 @@ def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool) -> s
     parts.append("</g>")
     body = "".join(parts)
     if link_lines and node.kind == "stage" and node.line is not None:
-        return f'<a href="#{id_prefix}-L{node.line}" class="dd-link">{body}</a>'
+        # xlink:href, not href: Material's instant navigation rewrites every [href] element's
+        # .href, which an SVG <a> only has as a read-only getter (a console error on each page).
+        return f'<a xlink:href="#{id_prefix}-L{node.line}" class="dd-link">{body}</a>'
     return body
 
 

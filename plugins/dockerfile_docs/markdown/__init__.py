@@ -142,6 +142,7 @@ class DockerfileDocsExtension(Extension):
         self.attach(md)
 
     def reset(self) -> None:
+        self.renderer.forget()
         for page in list(self._pages.values()):
             page.used.clear()
             page.inline_count = 0

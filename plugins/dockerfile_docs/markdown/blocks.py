@@ -286,6 +286,28 @@ class BlockRenderer:
     def __init__(self, settings: Settings, cache: FragmentCache | None = None) -> None:
         self.settings = settings
         self.cache = cache if cache is not None else SHARED_CACHE
+        self._examples: dict[str, Example] = {}
+        self._panels: dict[str, ResultsPanel] = {}
+        self._analyses: dict[tuple[str, str, str], Analysis] = {}
+
+    def forget(self) -> None:
+        """Drop what was read during one build (examples, results, analyses); the fragment cache stays.
+
+        A page and its embed show the same example: within a build it is read,
+        hashed and analyzed once. The plugin makes a renderer per build; the
+        extension calls this on ``reset``.
+        """
+        self._examples.clear()
+        self._panels.clear()
+        self._analyses.clear()
+
+    def _analysis(self, text: str, path: str, build: BuildOptions) -> Analysis:
+        from ..pipeline import analyze_text
+
+        key = (path, text, json.dumps(_options_key(build)))
+        if key not in self._analyses:
+            self._analyses[key] = analyze_text(text, path, build)
+        return self._analyses[key]
 
     # ----------------------------------------------------------------- fences
 
@@ -390,11 +412,10 @@ class BlockRenderer:
         path = self._display_path(example.dockerfile_path)
 
         def render() -> RenderedBlock:
-            from ..pipeline import analyze_text
             from ..render.svg import render_diagram
 
             try:
-                analysis = analyze_text(text, path, build)
+                analysis = self._analysis(text, path, build)
             except DockerfileError as error:
                 return RenderedBlock("", (_dockerfile_problem(error, name),), failed=True)
             return RenderedBlock(svg_document(render_diagram(analysis, id_prefix="dd")))
@@ -404,10 +425,13 @@ class BlockRenderer:
     def load_example(self, name: str) -> Example:
         if not _EXAMPLE_NAME.match(name):
             raise _MissingExample(f"example {name!r} is not a folder name")
+        if name in self._examples:
+            return self._examples[name]
         directory = self.settings.examples_dir / name
         if not directory.is_dir():
             raise _MissingExample(f"no such example folder: {self._display_path(directory)}")
-        return load_example(directory)
+        self._examples[name] = load_example(directory)
+        return self._examples[name]
 
     def example_names(self) -> list[str]:
         """The folders of the examples directory that hold an ``example.yml``."""
@@ -424,6 +448,11 @@ class BlockRenderer:
         """
         if self.settings.verification == "off":
             return ResultsPanel(None, ())
+        if example.name not in self._panels:
+            self._panels[example.name] = self._results(example)
+        return self._panels[example.name]
+
+    def _results(self, example: Example) -> ResultsPanel:
         from ..render.results import render_result_panel
         from ..verify.results import lookup_result
 
@@ -462,10 +491,8 @@ class BlockRenderer:
         standalone: bool = False,
         example: str | None = None,
     ) -> RenderedBlock:
-        from ..pipeline import analyze_text
-
         try:
-            analysis = analyze_text(text, path, build)
+            analysis = self._analysis(text, path, build)
         except DockerfileError as error:
             return RenderedBlock(render_error(error, standalone=standalone), (_dockerfile_problem(error, example),), failed=True)
         fragment = render_fragment(

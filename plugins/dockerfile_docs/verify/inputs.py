@@ -26,7 +26,7 @@ from ..model import BuildOptions, Stage
 from ..parse import read_dockerfile
 from .context import context_files
 from .engine import EngineInfo
-from .example import Example, ExampleConfigError, TargetSpec
+from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
 
 HASH_VERSION = "1"
 
@@ -110,7 +110,7 @@ def load_stand_ins(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except FileNotFoundError:
         raise ExampleConfigError(path, None, "the stand-ins file does not exist") from None
     except yaml.YAMLError as error:

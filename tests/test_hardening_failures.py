@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,98 @@ def test_engine_that_hangs_up_is_reported_and_nothing_is_cached(tmp_path: Path, 
     assert_clear_failure(run, "engine", "docker")
     assert hanging_up_engine in run.output, "the message does not say where the engine was looked for"
     assert cached_results(cache) == []
+
+
+# --------------------------------------------------------------------------- the engine dies during a build
+
+
+class DyingEngine:
+    """A Unix socket that relays to the real engine until :meth:`die`, then drops every connection.
+
+    To the CLI this is an engine that goes away in the middle of a build: the
+    build had started (the relay saw it through) and the connection breaks.
+    """
+
+    def __init__(self, path: Path, engine_socket: str) -> None:
+        self.path = path
+        self.engine_socket = engine_socket
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(str(path))
+        self.server.listen(64)
+        self.server.settimeout(0.2)
+        self.dead = threading.Event()
+        self.relayed = 0
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.dead.is_set():
+            try:
+                client, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            upstream.connect(self.engine_socket)
+            self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while not self.dead.is_set():
+                data = source.recv(65536)
+                if not data:
+                    break
+                self.relayed += len(data)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def die(self) -> None:
+        self.dead.set()
+        self.server.close()
+        for connection in self.connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            except OSError:
+                pass
+
+
+@pytest.mark.docker
+def test_engine_that_dies_during_a_build_is_reported_and_nothing_is_cached(tmp_path: Path) -> None:
+    engine_socket = "/var/run/docker.sock"
+    if not Path(engine_socket).exists():
+        pytest.skip("the relay needs the engine on /var/run/docker.sock")
+    examples = copy_examples(tmp_path / "examples", "slow")
+    cache = tmp_path / "cache"
+    engine = DyingEngine(tmp_path / "engine.sock", engine_socket)
+    env = {key: value for key, value in os.environ.items() if key != "DOCKER_CONTEXT"}
+    env["DOCKER_HOST"] = f"unix://{engine.path}"
+    process = subprocess.Popen(
+        [*VERIFY, "--examples-dir", str(examples), "--cache-dir", str(cache), "--rebuild"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    deadline = time.monotonic() + 60
+    while engine.relayed < 20_000 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    assert engine.relayed >= 20_000, "the build never got going through the relay"
+    time.sleep(2)
+    engine.die()
+    stdout, stderr = process.communicate(timeout=120)
+    run = VerifyRun(process.returncode, stdout, stderr)
+    assert_clear_failure(run, "engine", "docker", "connection", "build")
+    assert "PASS" not in run.stdout
+    assert cached_results(cache) == [], "a build the engine never finished left a result"
 
 
 # --------------------------------------------------------------------------- a build over its time limit

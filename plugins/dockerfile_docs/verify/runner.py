@@ -23,7 +23,7 @@ from typing import Literal
 
 from ..errors import DockerfileDocsError
 from .buildlog import read_build_error
-from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineInfo
+from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineInfo, EngineUnavailable
 from .example import Example
 from .inputs import ExampleInputs, StandIn, TargetPlan, example_inputs
 from .results import (
@@ -344,8 +344,11 @@ class _TargetBuild:
         self.result.failed_line = error.line
         self.result.failed_step = error.step
         self.result.log_tail = error.tail
+        lost_engine = None if outcome.timed_out else self._engine_gone()
         if outcome.timed_out:
             self.fail("timeout", f"the build of stage {stage} timed out after {self.run.timeout:g} s", line=error.line, step=error.step, tail=error.tail)
+        elif lost_engine is not None:
+            self.fail("engine", f"the engine went away during the build of stage {stage}: {lost_engine}", line=error.line, step=error.step, tail=error.tail)
         elif error.unpullable is not None and error.unpullable not in {s.reference for s in self.inputs.stand_ins}:
             self.fail(
                 "pull",
@@ -358,6 +361,14 @@ class _TargetBuild:
         elif not expected:
             where = f" at {error.step}" if error.step else ""
             self.fail("build", f"the build of stage {stage} failed{where}: {error.message}", line=error.line, step=error.step, tail=error.tail)
+
+    def _engine_gone(self) -> str | None:
+        """Why the engine no longer answers, or ``None``: a failed build is the example's only if the engine is still there."""
+        try:
+            self.run.cli.probe()
+        except EngineUnavailable as error:
+            return str(error)
+        return None
 
     def _verify_expected_failure(self) -> None:
         expect = self.plan.spec.expect

@@ -28,6 +28,8 @@ curve only ever crosses empty space.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import itertools
 from dataclasses import dataclass, field
 
@@ -477,21 +479,42 @@ def _transpose(columns: list[list[int]], links: _Links, vertices: list[_Vertex])
 
 
 def _sift(members: list[int], links: _Links, vertices: list[_Vertex]) -> None:
-    """Move each vertex of a column, in turn, to the position with the fewest crossings."""
+    """Move each vertex of a column, in turn, to the position with the fewest crossings.
+
+    Only this column's order changes while it is sifted, so each vertex's
+    neighbour positions are read once and crossings are counted by bisection.
+    """
+    ends = {vertex: _end_orders(vertex, links, vertices) for vertex in members}
+
+    def pair(upper: int, lower: int) -> int:
+        return _crossings_of_ends(ends[upper], ends[lower])
+
     for vertex in list(members):
         others = [m for m in members if m != vertex]
-        cost = sum(_pair_crossings(vertex, w, links, vertices) for w in others)
+        cost = sum(pair(vertex, w) for w in others)
         current = members.index(vertex)
         best_cost, best_position = None, current
         for position in range(len(others) + 1):
             if position:
                 w = others[position - 1]
-                cost += _pair_crossings(w, vertex, links, vertices) - _pair_crossings(vertex, w, links, vertices)
+                cost += pair(w, vertex) - pair(vertex, w)
             if best_cost is None or cost < best_cost or (cost == best_cost and position == current):
                 best_cost, best_position = cost, position
         others.insert(best_position, vertex)
         members[:] = others
         _write_order([members], vertices)
+
+
+def _end_orders(vertex: int, links: _Links, vertices: list[_Vertex]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The sorted positions of a vertex's neighbours in the previous and the following column."""
+    return tuple(
+        tuple(sorted(vertices[n].order for n, _ in side.get(vertex, ()))) for side in (links.previous, links.following)
+    )  # type: ignore[return-value]
+
+
+def _crossings_of_ends(upper: tuple[tuple[int, ...], ...], lower: tuple[tuple[int, ...], ...]) -> int:
+    """What :func:`_pair_crossings` counts, from sorted neighbour positions: pairs where upper's end lies below lower's."""
+    return sum(bisect_left(lower_side, a) for upper_side, lower_side in zip(upper, lower) for a in upper_side)
 
 
 # --------------------------------------------------------------------------- coordinates

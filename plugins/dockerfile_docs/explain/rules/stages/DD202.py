@@ -49,6 +49,6 @@ class StageNotNeeded(Rule):
             how = f"`--target {stage.name}`" if stage.name else "a `--target` (give it a name with `AS`)"
             yield self.finding(
                 stage.from_line,
-                f"BuildKit skips stage {stage_title(stage)} when building {stage_title(target)}: nothing the target "
+                f"BuildKit skips stage {stage_title(stage)} when building stage {stage_title(target)}: nothing the target "
                 f"needs comes from it, so its instructions do not run. Build it with {how}.",
             )

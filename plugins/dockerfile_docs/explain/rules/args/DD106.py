@@ -46,6 +46,12 @@ class InvalidBaseImageReference(Rule):
                 continue
             unset = [r.name for r in analysis.references if r.instruction_line == stage.from_line and not r.value]
             why = f": {', '.join(f'`{n}`' for n in dict.fromkeys(unset))} has no value in this build" if unset else ""
+            if not stage.base_resolved:
+                yield self.finding(
+                    stage.from_line,
+                    f"`FROM {stage.base}` becomes empty{why}; BuildKit fails with `base name ({stage.base}) should not be blank`.",
+                )
+                continue
             yield self.finding(
                 stage.from_line,
                 f"`FROM {stage.base}` becomes `{stage.base_resolved}`, which is not a valid image reference{why}; "

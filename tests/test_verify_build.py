@@ -91,7 +91,7 @@ def test_a_failing_expectation_is_reported_with_the_dockerfile_line(examples: Pa
     (failure,) = result.failures
     assert failure.kind == "expectation"
     assert failure.line == 2
-    assert failure.one_line() == "wrong-expectation [0]: Dockerfile:2: expected output (equals) 'expected output', got 'actual output'"
+    assert failure.one_line() == "wrong-expectation [stage 0]: Dockerfile:2: expected output (equals) 'expected output', got 'actual output'"
     assert result.targets[0].run is not None and result.targets[0].run.output == "actual output\n"
 
 
@@ -215,8 +215,8 @@ def test_cli_exit_status_junit_and_json_reports(examples: Path, cache: Path, tmp
     junit = tmp_path / "report.xml"
     failing = run_cli("verify", "--examples-dir", str(examples), "--cache-dir", str(cache), "--report", "junit", str(junit))
     assert failing.returncode == 1, failing.stderr
-    assert "FAIL wrong-expectation [0]" in failing.stdout
-    assert "wrong-expectation [0]: Dockerfile:2:" in failing.stdout
+    assert "FAIL wrong-expectation [stage 0]" in failing.stdout
+    assert "wrong-expectation [stage 0]: Dockerfile:2:" in failing.stdout
     assert "[6/6]" in failing.stderr
     root = ET.parse(junit).getroot()
     suite = root.find("testsuite")

@@ -205,7 +205,7 @@ def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path) -> TargetPl
     )
     return TargetPlan(
         spec=spec,
-        label=target_stage.label,
+        label=target_stage.name or f"stage {target_stage.index}",
         target_name=target_stage.name,
         stages=stages,
         references=tuple(references),

@@ -133,6 +133,7 @@ class _Analyzer:
         self.edges: list[Edge] = []
         self.declared_args: set[str] = set()
         self.deferred_errors: dict[int, BuildError] = {}
+        self.declarations: dict[int, list[Variable]] = {}
         self.reference_errors: list[BuildError] = []
 
     # ------------------------------------------------------------------ driver
@@ -170,6 +171,7 @@ class _Analyzer:
             scopes=self.scopes,
             unused_build_args=unused,
             build_errors=sorted(build_errors, key=lambda e: e.line),
+            declarations=self.declarations,
         )
 
     # ------------------------------------------------------------------ global scope
@@ -191,6 +193,7 @@ class _Analyzer:
                 else:
                     variable = Variable(name, None, "arg", None, ins.start_line)
                 global_args[name] = variable
+                self.declarations.setdefault(ins.start_line, []).append(variable)
                 env = self._meta_env(global_args)
         return global_args
 
@@ -300,11 +303,14 @@ class _Analyzer:
                 else:
                     variable = Variable(name, None, "arg", None, ins.start_line)
                 scope.declare(variable)
+                self.declarations.setdefault(ins.start_line, []).append(variable)
         elif keyword == "ENV":
             env = scope.values()
             for name, raw in self._key_values(ins):
                 value = self._expand_word(raw, env, ins, stage.index)
-                scope.declare(Variable(name, value, "env", "env", ins.start_line))
+                variable = Variable(name, value, "env", "env", ins.start_line)
+                scope.declare(variable)
+                self.declarations.setdefault(ins.start_line, []).append(variable)
         elif keyword == "RUN":
             self._run_references(ins, stage, scope)
             for mount in ins.flags_named("mount"):

@@ -291,6 +291,7 @@ class Analysis:
     scopes: dict[int, dict[str, Variable]] = field(default_factory=dict)
     unused_build_args: list[str] = field(default_factory=list)
     build_errors: list[BuildError] = field(default_factory=list)
+    declarations: dict[int, list[Variable]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     def stage_by_name(self, name: str) -> Stage | None:

@@ -130,24 +130,16 @@ def undeclared_kind(analysis: Analysis, reference: VarReference) -> str | None:
     return "undeclared"
 
 
-def stage_arg_value(analysis: Analysis, instruction: Instruction, name: str, default: str | None) -> tuple[str | None, str]:
-    """The value a stage ``ARG name[=default]`` line gives, and where it came from.
+def stage_arg_value(analysis: Analysis, instruction: Instruction, name: str) -> tuple[str | None, str]:
+    """The value a stage ``ARG name[=default]`` line gives, and where it came from (the analyzer's declaration).
 
-    Computed here rather than read from the scope because a stage ARG with a
-    value also replaces an earlier ENV of the same name in the build
+    Read from the declaration rather than the scope, because a stage ARG with
+    a value also replaces an earlier ENV of the same name in the build
     environment (the corpus case ``env-before-arg-of-same-name``).
     """
-    if name in analysis.options.build_args:
-        return analysis.options.build_args[name], "build-arg"
-    if default is not None:
-        value, _ = expand_quietly(default, values_of(scope_at(analysis, instruction.start_line)), analysis.dockerfile.escape)
-        return value, "default"
-    global_arg = analysis.global_args.get(name)
-    if global_arg is not None and global_arg.value is not None:
-        return global_arg.value, "global"
-    platform = platform_values(analysis.options)
-    if name in platform:
-        return platform[name], "platform"
+    for variable in analysis.declarations.get(instruction.start_line, ()):
+        if variable.name == name:
+            return variable.value, variable.source or "none"
     return None, "none"
 
 

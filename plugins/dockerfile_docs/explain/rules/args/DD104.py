@@ -63,12 +63,12 @@ class ArgShadowedByEnv(Rule):
                             f"into the environment, write `ENV {name}=${name}`.",
                         )
                 elif instruction.keyword == "ARG":
-                    for name, default in declared_names(instruction, escape):
+                    for name, _ in declared_names(instruction, escape):
                         variable = before.get(name)
                         if variable is None or variable.kind != "env":
                             continue
                         where = f"line {variable.line}" if variable.line and variable.source != "inherited" else "a stage this one is built FROM"
-                        value, _ = stage_arg_value(analysis, instruction, name, default)
+                        value, _ = stage_arg_value(analysis, instruction, name)
                         if value is None:
                             message = (f"`ARG {name}` has no value here, so it changes nothing: `${name}` keeps the value "
                                        f"{quote_value(variable.value)} of `ENV {name}` ({where}).")

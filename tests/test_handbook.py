@@ -67,6 +67,17 @@ def test_the_rules_reference_has_a_page_per_rule_reachable_from_the_navigation(s
         assert f'href="../rules/{rule.code.lower()}/"' in page_without_rule_links, f"{rule.code} is not in the navigation"
 
 
+def test_search_finds_every_example_by_its_words_and_never_by_its_drawing(site: Path) -> None:
+    entries = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    text = "\n".join(entry["text"] for entry in entries)
+    for legend in ("FROM: starts from the image or stage", "COPY --from: copies files out of it"):
+        assert legend not in text, f"the diagram legend ({legend!r}) is in the search index: a block was indexed as drawn"
+    assert "Markdown (diagram):" not in text, "the embed code of a block is in the search index"
+    for example in discover_examples(EXAMPLES):
+        first_from = next(line for line in example.dockerfile_path.read_text(encoding="utf-8").splitlines() if line.upper().startswith("FROM "))
+        assert first_from in text.replace("&quot;", '"').replace("&amp;", "&"), f"{example.name}: its Dockerfile is not searchable"
+
+
 def test_committed_results_match_their_examples() -> None:
     completed = subprocess.run(CLI + ["verify", "--examples-dir", str(EXAMPLES), "--check-committed"], capture_output=True, text=True, cwd=REPO)
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -36,6 +36,7 @@ from dockerfile_docs.render.fragment import render_error, render_fragment
 from dockerfile_docs.render.listing import render_listing
 from dockerfile_docs.render.markdown_out import render_markdown
 from dockerfile_docs.render.mermaid import render_mermaid
+from dockerfile_docs.render.search import searchable_html
 from dockerfile_docs.render.svg import render_diagram
 from tests.hostile.checks import assert_balanced_html, assert_inert, assert_well_formed_svg, live_markup, read_html
 
@@ -119,6 +120,7 @@ def test_payload_renders_inert_in_svg_html_and_mermaid(slot_name: str, payload_n
         render_fragment(analysis, layout="tabs", id_prefix="h", title=payload),
         render_fragment(analysis, layout="stacked", id_prefix="h", title=payload),
         render_fragment(analysis, standalone=True, title=payload),
+        searchable_html(analysis, parts=("listing", "diagram", "explanations"), title=payload),
     ):
         assert_html_inert(markup)
     mermaid = render_mermaid(analysis)
@@ -133,6 +135,7 @@ def test_listing_and_diagram_show_no_raw_bidi_controls(slot_name: str) -> None:
     assert analysis is not None
     assert_no_bidi_controls(render_listing(analysis), "the listing")
     assert_no_bidi_controls(render_diagram(analysis), "the diagram")
+    assert_no_bidi_controls(searchable_html(analysis, parts=("listing", "diagram", "explanations")), "the search text")
 
 
 @pytest.mark.parametrize("payload_name", list(PAYLOADS))

@@ -8,6 +8,7 @@ inspected (renders across rebuilds).
 from __future__ import annotations
 
 import json
+from html import unescape as html_unescape
 import logging
 import os
 import posixpath
@@ -113,6 +114,7 @@ def test_embed_files_are_a_standalone_page_and_an_svg_per_example(project: Path)
         svg = (site / "embed" / name / "diagram.svg").read_text()
         root = ET.fromstring(svg.split("?>", 1)[1].strip())
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert "href=" not in svg, "a diagram file has no listing for its stage boxes to link to"
     docs = sorted(p.relative_to(project / "docs") for p in (project / "docs").rglob("*"))
     assert docs == sorted(p.relative_to(FIXTURE / "docs") for p in (FIXTURE / "docs").rglob("*")), "nothing is written into docs_dir"
 
@@ -143,6 +145,30 @@ def test_search_indexes_listing_and_explanations(project: Path) -> None:
     assert "version=$VERSION" in text.replace("&quot;", '"')
     first_words = analysis.findings[0].message.replace("`", "").split()[:4]
     assert " ".join(first_words) in re.sub(r"<[^>]+>", "", text)
+
+
+def test_search_indexes_the_words_of_an_example_not_its_drawing(project: Path) -> None:
+    site = built(project)
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"] in ("", "index.html") or doc["location"].startswith("#"))
+    dockerfile = (project / "examples" / "greeting" / "Dockerfile").read_text()
+    first_instruction = next(line for line in dockerfile.splitlines() if line and not line.startswith("#"))
+    assert html_unescape(first_instruction) in html_unescape(text), "the Dockerfile is indexed as its text"
+    assert "Embed this example" not in text and "&lt;iframe" not in text, "embed code is not searchable content"
+    assert "starts from the image or stage" not in text, "the diagram legend is not indexed"
+    assert re.search(r"\d+ stages?; target", text), "the diagram is indexed by its one-sentence summary"
+    page = (site / "index.html").read_text()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="dd-diagram"' in page, "the page keeps its diagram"
+    assert "Embed this example" in page
+
+
+def test_without_a_search_plugin_pages_are_left_whole(project: Path) -> None:
+    config = (project / "mkdocs.yml").read_text()
+    assert "  - search\n" in config
+    (project / "mkdocs.yml").write_text(config.replace("  - search\n", ""))
+    plugin = build_in_process(project)
+    assert plugin.renderer is not None and plugin.renderer.settings.search_html is False
+    assert "Embed this example" in (project / "site" / "index.html").read_text()
 
 
 # --------------------------------------------------------------------------- mkdocs theme
@@ -237,6 +263,30 @@ def test_a_rebuild_re_renders_only_the_example_that_changed(project: Path) -> No
     assert all(label.startswith("greeting") for label in rebuilt.rendered_in_last_build), rebuilt.rendered_in_last_build
     assert rebuilt.render_count == count + len(rebuilt.rendered_in_last_build)
     assert "bonjour" in (project / "site" / "index.html").read_text()
+
+
+def test_a_page_and_its_embed_read_and_draw_each_example_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dockerfile_docs.markdown import blocks
+    from dockerfile_docs.render import listing, svg
+
+    calls: dict[str, list[str]] = {"load": [], "listing": [], "diagram": []}
+
+    def counted(kind: str, original, name_of):
+        def wrapper(*args, **kwargs):
+            calls[kind].append(name_of(*args, **kwargs))
+            return original(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(blocks, "load_example", counted("load", blocks.load_example, lambda directory: directory.name))
+    monkeypatch.setattr(listing, "render_listing", counted("listing", listing.render_listing, lambda analysis, **kw: kw["id_prefix"]))
+    monkeypatch.setattr(svg, "render_diagram", counted("diagram", svg.render_diagram, lambda analysis, **kw: f"{kw['id_prefix']} linked={kw.get('link_lines', True)}"))
+    build_in_process(project)
+    site = project / "site"
+    assert "dd-greeting" in (site / "index.html").read_text() and "dd-greeting" in (site / "embed" / "greeting" / "index.html").read_text()
+    assert sorted(calls["load"]) == sorted(set(calls["load"])), f"an example.yml was read twice: {calls['load']}"
+    assert calls["listing"].count("dd-greeting") == 1, calls["listing"]
+    assert calls["diagram"].count("dd-greeting linked=True") == 1, calls["diagram"]
+    assert calls["diagram"].count("dd linked=False") >= 1, "the diagram file is drawn without links"
 
 
 def test_serve_watches_the_examples_folder(project: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from dockerfile_docs.cli import main
-from dockerfile_docs.errors import DockerfileError
 from dockerfile_docs.explain.reference import (
     parse_rule_doc,
     rule_pages,
@@ -95,3 +94,53 @@ def test_rules_command_names_an_unknown_rule_without_a_traceback(capsys):
     assert main(["rules", "stage-name-casng"]) == 1
     err = capsys.readouterr().err
     assert "stage-name-casng" in err and "did you mean stage-name-casing" in err
+
+
+def test_written_pages_are_the_index_and_a_page_per_rule_linked_as_files(tmp_path, capsys):
+    folder = tmp_path / "docs" / "rules"
+    assert main(["rules", "--write-pages", str(folder)]) == 0
+    assert f"the rules index and {len(RULES)} rule pages, {len(RULES) + 1} written" in capsys.readouterr().out
+    written = sorted(path.name for path in folder.iterdir())
+    assert written == sorted(["index.md"] + [f"{rule.code.lower()}.md" for rule in RULES])
+    index = (folder / "index.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"[{rule.code}]({rule.code.lower()}.md)" in index
+        page = (folder / f"{rule.code.lower()}.md").read_text(encoding="utf-8")
+        assert page.splitlines()[1] == f"# {rule.code} {rule.name}", "the title follows the generated-file mark"
+
+
+def test_writing_the_pages_again_changes_nothing(tmp_path, capsys):
+    folder = tmp_path / "rules"
+    assert main(["rules", "--write-pages", str(folder)]) == 0
+    before = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    capsys.readouterr()
+    assert main(["rules", "--write-pages", str(folder)]) == 0
+    assert f"0 written, {len(RULES) + 1} unchanged" in capsys.readouterr().out
+    assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} == before
+
+
+def test_writing_the_pages_never_replaces_a_file_it_did_not_write(tmp_path, capsys):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    own = folder / "dd101.md"
+    own.write_text("# Our notes on DD101\n", encoding="utf-8")
+    assert main(["rules", "--write-pages", str(folder)]) == 1
+    assert "dd101.md" in capsys.readouterr().err
+    assert own.read_text(encoding="utf-8") == "# Our notes on DD101\n"
+    assert sorted(path.name for path in folder.iterdir()) == ["dd101.md"], "nothing is written when one file is refused"
+
+
+def test_written_pages_build_a_strict_mkdocs_site_without_the_plugin(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Handbook\n\nSee the [rules](rules/index.md).\n", encoding="utf-8")
+    assert main(["rules", "--write-pages", str(tmp_path / "docs" / "rules")]) == 0
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nstrict: true\nplugins: []\n", encoding="utf-8")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    built = subprocess.run([str(mkdocs), "build", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "site" / "rules" / "dd101" / "index.html").is_file()
+    assert 'href="dd101/"' in (tmp_path / "site" / "rules" / "index.html").read_text(encoding="utf-8")

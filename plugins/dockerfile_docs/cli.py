@@ -19,7 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("dockerfile_docs.commands.analyze", "print what BuildKit makes of a Dockerfile (stages, variables, edges, findings)"),
     "render": ("dockerfile_docs.render.command", "render a Dockerfile's diagram, listing and explanations as SVG, HTML, Markdown or Mermaid"),
     "verify": ("dockerfile_docs.verify.command", "build the examples with Docker/BuildKit and check their expectations"),
-    "rules": ("dockerfile_docs.explain.command", "list the explanation rules, or show one"),
+    "rules": ("dockerfile_docs.explain.command", "list the explanation rules, show one, or write the rules reference"),
 }
 
 

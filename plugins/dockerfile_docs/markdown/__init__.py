@@ -100,11 +100,13 @@ class DockerfileDocsExtension(Extension):
             "base_url": ["", "Where the rule reference pages are, e.g. /rules/ (links go to {base_url}dd101/); empty: no links"],
             # Empty strings, not None: Python-Markdown turns values of None-defaulted options into booleans.
             "on_problem": ["", "Callable receiving each Problem met while rendering"],
+            "on_block": ["", "Callable receiving each RenderedBlock put into a page (its HTML and searchable HTML)"],
             "cache": ["", "A FragmentCache to keep rendered fragments in"],
             "renderer": ["", "A BlockRenderer to use as is (the MkDocs plugin passes its own)"],
         }
         super().__init__(**kwargs)
         self._pages: weakref.WeakKeyDictionary[Markdown, _PageIds] = weakref.WeakKeyDictionary()
+        self._owns_renderer = not self.getConfig("renderer")
         self.renderer = self._make_renderer()
 
     def _make_renderer(self) -> BlockRenderer:
@@ -142,7 +144,14 @@ class DockerfileDocsExtension(Extension):
         self.attach(md)
 
     def reset(self) -> None:
-        self.renderer.forget()
+        """A new document: re-read the examples, unless a site generator owns the renderer's lifetime.
+
+        Python-Markdown resets an extension for every new ``Markdown`` instance,
+        and MkDocs makes one per page; the plugin's renderer lives for one build,
+        so its page and embed renders share what they read.
+        """
+        if self._owns_renderer:
+            self.renderer.forget()
         for page in list(self._pages.values()):
             page.used.clear()
             page.inline_count = 0
@@ -195,6 +204,9 @@ class DockerfileDocsExtension(Extension):
         if callable(callback):
             for problem in rendered.problems:
                 callback(problem)
+        on_block = self.getConfig("on_block")
+        if callable(on_block):
+            on_block(rendered)
         return rendered.html
 
 

@@ -14,6 +14,7 @@ import html
 import json
 import re
 import shlex
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -65,11 +66,16 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class RenderedBlock:
-    """The HTML of a block and the problems met; ``failed`` when an error box stands in for it."""
+    """The HTML of a block and the problems met; ``failed`` when an error box stands in for it.
+
+    ``search_html`` (made when :attr:`Settings.search_html` asks for it) is
+    what a site search should index in place of ``html``: see :mod:`..render.search`.
+    """
 
     html: str
     problems: tuple[Problem, ...] = ()
     failed: bool = False
+    search_html: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,8 @@ class Settings:
     rule_url: Callable[[str], str] | None = None
     embed_links: Callable[[str], EmbedLinks | None] | None = None
     location: Callable[[], str] | None = None
+    search_html: bool = False
+    """Also make each block's searchable HTML, for a site whose search can index it instead of the block."""
 
 
 
@@ -289,25 +297,37 @@ class BlockRenderer:
         self._examples: dict[str, Example] = {}
         self._panels: dict[str, ResultsPanel] = {}
         self._analyses: dict[tuple[str, str, str], Analysis] = {}
+        self._parts: dict[tuple[str, str, str], dict[tuple[str, str, bool], str]] = {}
+        self._descriptions: dict[str, str | None] = {}
 
     def forget(self) -> None:
         """Drop what was read during one build (examples, results, analyses); the fragment cache stays.
 
         A page and its embed show the same example: within a build it is read,
-        hashed and analyzed once. The plugin makes a renderer per build; the
-        extension calls this on ``reset``.
+        hashed and analyzed once, and its listing and diagram are drawn once.
+        The plugin makes a renderer per build; the extension calls this on
+        ``reset``.
         """
         self._examples.clear()
         self._panels.clear()
         self._analyses.clear()
+        self._parts.clear()
+        self._descriptions.clear()
 
     def _analysis(self, text: str, path: str, build: BuildOptions) -> Analysis:
         from ..pipeline import analyze_text
 
-        key = (path, text, json.dumps(_options_key(build)))
+        key = _analysis_key(text, path, build)
         if key not in self._analyses:
             self._analyses[key] = analyze_text(text, path, build)
         return self._analyses[key]
+
+    def _description(self, description: str | None) -> str | None:
+        if not description:
+            return None
+        if description not in self._descriptions:
+            self._descriptions[description] = _description_html(description)
+        return self._descriptions[description]
 
     # ----------------------------------------------------------------- fences
 
@@ -330,7 +350,8 @@ class BlockRenderer:
         path = "Dockerfile"
         build = BuildOptions(build_args=block.build_args, target=block.target)
         show = block.show or self.settings.show
-        key = ["inline", block.text, _options_key(build), list(show), self.settings.layout, id_prefix, block.title, self._rule_url_key()]
+        key = ["inline", block.text, _options_key(build), list(show), self.settings.layout, id_prefix, block.title, self._rule_url_key(),
+               self.settings.search_html]
         return self.cache.get_or_render(
             key,
             label=f"inline:{block.title or id_prefix}",
@@ -365,7 +386,7 @@ class BlockRenderer:
         show = block.show or self.settings.show
         layout = layout or self.settings.layout
         path = self._display_path(example.dockerfile_path)
-        description = _description_html(example.description)
+        description = self._description(example.description)
         key = [
             "example",
             block.example,
@@ -380,6 +401,7 @@ class BlockRenderer:
             description,
             results.html,
             self._rule_url_key(),
+            self.settings.search_html,
         ]
 
         def render() -> RenderedBlock:
@@ -393,6 +415,7 @@ class BlockRenderer:
                 title=example.title,
                 description_html=description,
                 result_html=results.html if "results" in show else None,
+                result_status_html=results.status_html,
                 standalone=standalone,
                 example=block.example,
             )
@@ -418,7 +441,7 @@ class BlockRenderer:
                 analysis = self._analysis(text, path, build)
             except DockerfileError as error:
                 return RenderedBlock("", (_dockerfile_problem(error, name),), failed=True)
-            return RenderedBlock(svg_document(render_diagram(analysis, id_prefix="dd")))
+            return RenderedBlock(svg_document(render_diagram(analysis, id_prefix="dd", link_lines=False)))
 
         return self.cache.get_or_render(["diagram", name, path, text, _options_key(build)], label=f"{name}:diagram", render=render)
 
@@ -447,13 +470,13 @@ class BlockRenderer:
         the panel still shows what is known (a stale result with its reason).
         """
         if self.settings.verification == "off":
-            return ResultsPanel(None, ())
+            return ResultsPanel(None, (), None)
         if example.name not in self._panels:
             self._panels[example.name] = self._results(example)
         return self._panels[example.name]
 
     def _results(self, example: Example) -> ResultsPanel:
-        from ..render.results import render_result_panel
+        from ..render.results import render_result_panel, result_status_html
         from ..verify.results import lookup_result
 
         lookup = lookup_result(example, self.settings.cache_dir, stand_ins_file=self.settings.stand_ins)
@@ -462,7 +485,7 @@ class BlockRenderer:
         if result is None:
             reason = lookup.stale_reason or "not verified yet"
             problem = Problem("verification", f"no build result: {reason}", example.name, severity="warning")
-            return ResultsPanel(render_result_panel(None), (problem,))
+            return ResultsPanel(render_result_panel(None), (problem,), result_status_html(None))
         problems: list[Problem] = []
         if lookup.stale:
             reason = lookup.stale_reason or "its inputs changed"
@@ -472,7 +495,7 @@ class BlockRenderer:
                 Problem("verification", f"verification failed [{failure.target}]: {failure.message}", example.name, failure.dockerfile, failure.line)
             )
         panel = render_result_panel(result, stale_reason=lookup.stale_reason if lookup.stale else None)
-        return ResultsPanel(panel, tuple(problems))
+        return ResultsPanel(panel, tuple(problems), result_status_html(result))
 
     # ----------------------------------------------------------------- helpers
 
@@ -488,6 +511,7 @@ class BlockRenderer:
         title: str | None = None,
         description_html: str | None = None,
         result_html: str | None = None,
+        result_status_html: str | None = None,
         standalone: bool = False,
         example: str | None = None,
     ) -> RenderedBlock:
@@ -497,6 +521,7 @@ class BlockRenderer:
             return RenderedBlock(render_error(error, standalone=standalone), (_dockerfile_problem(error, example),), failed=True)
         fragment = render_fragment(
             analysis,
+            reuse=self._parts.setdefault(_analysis_key(text, path, build), {}),
             show=show,
             result_html=result_html,
             id_prefix=id_prefix,
@@ -506,7 +531,14 @@ class BlockRenderer:
             description_html=description_html,
             rule_url=self.settings.rule_url,
         )
-        return RenderedBlock(fragment, finding_problems(analysis, example))
+        search_html = None
+        if self.settings.search_html and not standalone:
+            from ..render.search import searchable_html
+
+            search_html = searchable_html(
+                analysis, parts=show, title=title, description_html=description_html, result_status_html=result_status_html if result_html else None
+            )
+        return RenderedBlock(fragment, finding_problems(analysis, example), search_html=search_html)
 
     def _example_failure(self, name: str, error: DockerfileDocsError, *, standalone: bool) -> RenderedBlock:
         if isinstance(error, _MissingExample):
@@ -539,6 +571,7 @@ class BlockRenderer:
 class ResultsPanel:
     html: str | None
     problems: tuple[Problem, ...]
+    status_html: str | None
 
 
 class _MissingExample(DockerfileDocsError):
@@ -574,6 +607,10 @@ def _dockerfile_problem(error: DockerfileError, example: str | None) -> Problem:
     return Problem("dockerfile", error.message, example, error.path, error.line)
 
 
+def _analysis_key(text: str, path: str, build: BuildOptions) -> tuple[str, str, str]:
+    return (path, text, json.dumps(_options_key(build)))
+
+
 def _options_key(options: BuildOptions) -> list[Any]:
     return [sorted(options.build_args.items()), options.target, options.platform, options.build_platform]
 
@@ -592,8 +629,19 @@ def _description_html(description: str | None) -> str | None:
     """An example's Markdown description as HTML: raw HTML shown as text, only safe link targets kept."""
     if not description:
         return None
-    import markdown
+    return _description_markdown().reset().convert(html.escape(description, quote=False))
 
-    from .safe_links import SafeLinksExtension
 
-    return markdown.markdown(html.escape(description, quote=False), extensions=[SafeLinksExtension()])
+_converters = threading.local()
+
+
+def _description_markdown() -> Any:
+    """One converter a thread for every description: making a ``Markdown`` costs more than converting a paragraph."""
+    converter = getattr(_converters, "description", None)
+    if converter is None:
+        import markdown
+
+        from .safe_links import SafeLinksExtension
+
+        converter = _converters.description = markdown.Markdown(extensions=[SafeLinksExtension()])
+    return converter

@@ -9,7 +9,12 @@ What it adds to a site:
 * warnings naming page, example and line for everything that makes a page
   claim something unchecked, so ``mkdocs build --strict`` fails on them;
 * with ``verification: build``, a verification of the stale examples before
-  any page renders; with ``mkdocs serve``, a watch on the examples folder.
+  any page renders; with ``mkdocs serve``, a watch on the examples folder;
+* for the site's search (MkDocs' or Material's), each block's searchable
+  text in place of its markup (:mod:`..render.search`): the page content is
+  swapped just around the search plugin's ``on_page_context`` and restored
+  before the theme renders it, so plugins running at the same priority as
+  search see the searchable version too.
 
 Rendered fragments stay in a content-hash cache on the plugin instance,
 which MkDocs keeps across ``mkdocs serve`` rebuilds (the plugin defines
@@ -23,12 +28,11 @@ import posixpath
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -36,13 +40,17 @@ from mkdocs.utils import get_relative_url
 
 from ..errors import DockerfileDocsError
 from ..markdown import DockerfileDocsExtension
-from ..markdown.blocks import BlockRenderer, EmbedLinks, ExampleBlock, FragmentCache, Problem, Settings
+from ..markdown.blocks import BlockRenderer, EmbedLinks, ExampleBlock, FragmentCache, Problem, RenderedBlock, Settings
 from ..render.fragment import page_css
 from .config import DockerfileDocsConfig
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.dockerfile-docs")
 
 CSS_URI = "assets/dockerfile-docs/dockerfile-docs.css"
+SEARCH_PLUGINS = ("search", "material/search")
 EMBED_DIR = "embed"
 EXTENSION_NAME = "dockerfile_docs"
 
@@ -69,6 +77,8 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         self._reported: set[tuple[str, Problem]] = set()
         self._examples_warned_on_pages: set[str] = set()
         self._deferred: list[tuple[str, Problem]] = []
+        self._searchable: dict[str, list[tuple[str, str]]] = {}
+        self._full_content: dict[str, str] = {}
 
     # ----------------------------------------------------------------- what tests and tools read
 
@@ -95,6 +105,8 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         self._reported.clear()
         self._examples_warned_on_pages.clear()
         self._deferred.clear()
+        self._searchable.clear()
+        self._full_content.clear()
         self._site_url = config.site_url or ""
         root = Path(config.config_file_path or ".").resolve().parent
         is_material = _theme_name(config) == "material"
@@ -111,11 +123,12 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
             rule_url=self._rule_url if self.config.rules_reference else None,
             embed_links=self._embed_links if self.config.embed else None,
             location=lambda: self._location,
+            search_html=any(name in config.plugins for name in SEARCH_PLUGINS),
         )
         self.renderer = BlockRenderer(settings, self.cache)
         self._css = page_css(material=is_material) + _plugin_css()
         _remove_listed_extension(config)
-        config.markdown_extensions.append(DockerfileDocsExtension(renderer=self.renderer, on_problem=self._on_problem))  # type: ignore[arg-type]
+        config.markdown_extensions.append(DockerfileDocsExtension(renderer=self.renderer, on_problem=self._on_problem, on_block=self._on_block))  # type: ignore[arg-type]
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         return config
@@ -169,12 +182,35 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         self._page = page
         self._location = page.url
+        self._searchable.pop(page.file.src_uri, None)
         return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         self._page = None
         self._location = ""
         return None
+
+    @event_priority(1)
+    def _give_search_the_searchable_content(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        blocks = self._searchable.pop(page.file.src_uri, None)
+        if not blocks or page.content is None:
+            return context
+        searchable = page.content
+        for block_html, search_html in blocks:
+            searchable = searchable.replace(block_html, search_html, 1)
+        if searchable != page.content:
+            self._full_content[page.file.src_uri] = page.content
+            page.content = searchable
+        return context
+
+    @event_priority(-1)
+    def _restore_the_page_content(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_give_search_the_searchable_content, _restore_the_page_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Problems of examples that no page shows still deserve a warning (from their embed files)."""
@@ -196,6 +232,11 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
 
     # ----------------------------------------------------------------- problems
 
+    def _on_block(self, block: RenderedBlock) -> None:
+        if block.search_html is not None and self._page is not None:
+            # Python-Markdown strips the end of its output: a block that ends the page loses its last newline.
+            self._searchable.setdefault(self._page.file.src_uri, []).append((block.html.rstrip(), block.search_html))
+
     def _on_problem(self, problem: Problem) -> None:
         where = self._page.file.src_uri if self._page is not None else "(outside any page)"
         if problem.example:
@@ -215,22 +256,19 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
 
     def _add_rule_pages(self, files: Files, config: MkDocsConfig) -> None:
         """One page per rule and an index; pages the docs already have are left alone."""
-        from ..explain.reference import rule_pages, rules_index_markdown
+        from ..explain.reference import REFERENCE_INDEX, reference_files, rule_pages
 
         prefix = self.config.rules_reference.strip("/")
+        codes = {f"{rule.slug}.md": rule.code for rule in rule_pages()}
         self._rule_files.clear()
-        slugs = []
-        for rule in rule_pages():
-            uri = posixpath.join(prefix, f"{rule.slug}.md")
+        for name, markdown in reference_files().items():
+            uri = posixpath.join(prefix, name)
             file = files.get_file_from_path(uri)
             if file is None:
-                file = File.generated(config, uri, content=rule.markdown)
+                file = File.generated(config, uri, content=markdown)
                 files.append(file)
-            self._rule_files[rule.code] = file
-            slugs.append(rule.slug)
-        index_uri = posixpath.join(prefix, "index.md")
-        if files.get_file_from_path(index_uri) is None:
-            files.append(File.generated(config, index_uri, content=_with_page_links(rules_index_markdown(), slugs)))
+            if name != REFERENCE_INDEX:
+                self._rule_files[codes[name]] = file
 
     def _rule_url(self, code: str) -> str:
         """The rule's reference page relative to the page being rendered (MkDocs does not rewrite raw HTML links)."""
@@ -320,13 +358,6 @@ def _remove_listed_extension(config: MkDocsConfig) -> None:
         log.info("dockerfile-docs: '%s' in markdown_extensions is not needed with the plugin; the plugin's configuration is used", EXTENSION_NAME)
     if config.mdx_configs:
         config.mdx_configs.pop(EXTENSION_NAME, None)
-
-
-def _with_page_links(index_markdown: str, slugs: list[str]) -> str:
-    """Point the index's ``slug/`` links at the ``slug.md`` pages, so MkDocs checks them and any URL style works."""
-    for slug in slugs:
-        index_markdown = index_markdown.replace(f"]({slug}/)", f"]({slug}.md)")
-    return index_markdown
 
 
 def _id_safe(name: str) -> str:

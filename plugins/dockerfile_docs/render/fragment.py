@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -84,9 +84,14 @@ def check_id_prefix(id_prefix: str) -> str:
     return id_prefix
 
 
+PartsMemo = MutableMapping[tuple[str, str, bool], str]
+"""Listing and diagram HTML of one analysis, by part, id prefix and whether it links to the other part."""
+
+
 def render_fragment(
     analysis: Analysis,
     *,
+    reuse: PartsMemo | None = None,
     show: Iterable[str] | str | None = PARTS,
     result_html: str | None = None,
     id_prefix: str = "dd",
@@ -103,10 +108,13 @@ def render_fragment(
     ``description_html`` already-safe HTML. ``rule_url`` maps a rule code to
     the URL of its reference page; without it rules are named, not linked.
     ``standalone`` wraps the fragment in a self-contained HTML document.
+    ``reuse`` keeps the listing and the diagram (which depend on nothing
+    else) for another fragment of the same analysis, such as a page and its
+    embed; it must only ever be given fragments of this one analysis.
     """
     check_id_prefix(id_prefix)
     parts = normalize_show(show)
-    panels = _panels(analysis, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url)
+    panels = _panels(analysis, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
     header = _header(title, description_html)
     if layout == "tabs" and len(panels) > 1:
         body = _tabs(panels, id_prefix)
@@ -208,6 +216,7 @@ def _panels(
     result_html: str | None,
     id_prefix: str,
     rule_url: Callable[[str], str] | None,
+    reuse: PartsMemo | None,
 ) -> list[Panel]:
     panels: list[Panel] = []
     for part in parts:
@@ -215,9 +224,9 @@ def _panels(
             continue  # shown in the listing's panel, under the code it explains
         if part == "results" and result_html is None:
             continue
-        body = _part_html(analysis, part, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url)
+        body = _part_html(analysis, part, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
         if part == "listing" and "explanations" in parts:
-            body += _part_html(analysis, "explanations", parts, result_html=None, id_prefix=id_prefix, rule_url=rule_url)
+            body += _part_html(analysis, "explanations", parts, result_html=None, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
         panels.append(Panel(part, PART_TITLES[part], body))
     return panels
 
@@ -230,21 +239,32 @@ def _part_html(
     result_html: str | None,
     id_prefix: str,
     rule_url: Callable[[str], str] | None,
+    reuse: PartsMemo | None = None,
 ) -> str:
     """One part; links only to parts that are shown (markers to explanations, stages to listing lines)."""
-    if part == "listing":
-        from .listing import render_listing
-
-        inner = render_listing(analysis, id_prefix=id_prefix, link_findings="explanations" in parts)
-    elif part == "diagram":
-        from .svg import render_diagram
-
-        inner = render_diagram(analysis, id_prefix=id_prefix, link_lines="listing" in parts)
+    if part in ("listing", "diagram"):
+        linked = "explanations" in parts if part == "listing" else "listing" in parts
+        key = (part, id_prefix, linked)
+        inner = reuse.get(key) if reuse is not None else None
+        if inner is None:
+            inner = _drawn_part(analysis, part, id_prefix=id_prefix, linked=linked)
+            if reuse is not None:
+                reuse[key] = inner
     elif part == "explanations":
         inner = _explanations(analysis, id_prefix=id_prefix, rule_url=rule_url)
     else:
         inner = result_html or ""
     return f'<div class="dd-part dd-part-{part}">\n{inner}\n</div>\n'
+
+
+def _drawn_part(analysis: Analysis, part: str, *, id_prefix: str, linked: bool) -> str:
+    if part == "listing":
+        from .listing import render_listing
+
+        return render_listing(analysis, id_prefix=id_prefix, link_findings=linked)
+    from .svg import render_diagram
+
+    return render_diagram(analysis, id_prefix=id_prefix, link_lines=linked)
 
 
 def _explanations(analysis: Analysis, *, id_prefix: str, rule_url: Callable[[str], str] | None) -> str:

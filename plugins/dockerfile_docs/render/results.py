@@ -13,8 +13,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..verify.results import Check, ExampleResult, Failure, StageMeasure, TargetResult
-from ..verify.runner import format_size
+from ..verify.results import (
+    Check,
+    ExampleResult,
+    Failure,
+    StageMeasure,
+    TargetResult,
+    format_size,
+)
 
 LOG_LINES_SHOWN = 20
 
@@ -46,6 +52,13 @@ def render_result_panel(result: ExampleResult | None, *, stale_reason: str | Non
         parts.append(f'<ul class="dd-result-stand-ins" style="{_MUTED_STYLE}">{items}</ul>\n')
     parts.append("</div>\n")
     return "".join(parts)
+
+
+def result_status_html(result: ExampleResult | None) -> str:
+    """The panel's first paragraph alone: the verdict, when and with which engine (what a search indexes)."""
+    if result is None:
+        return '<p class="dd-result-status"><strong>Not verified yet</strong>: no build of this example has been recorded.</p>\n'
+    return _status(result)
 
 
 _FRAME_STYLE = "border:1px solid var(--dd-border, #d1d9e0);border-radius:4px;padding:0.5em 0.9em;margin:0.5em 0"

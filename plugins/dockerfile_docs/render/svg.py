@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..model import Analysis, Edge, Stage
-from .layout import Box, LayoutEdge, LayoutNode, Route, layout_graph
+from .layout import Box, Layout, LayoutEdge, LayoutNode, Route, layout_graph
 from .text import reveal_invisible
 
 NodeKind = Literal["stage", "image", "args"]
@@ -571,9 +572,27 @@ def _too_many_stages(analysis: Analysis, id_prefix: str) -> str:
     ])
 
 
-def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True) -> str:
-    """Lay out and draw ``graph``; see :func:`render_diagram`."""
-    prefix = xml_text(id_prefix) + "-diagram"
+@dataclass(frozen=True, slots=True)
+class _Arranged:
+    """Where everything of a graph goes: what costs time in a drawing, and what no id or link changes."""
+
+    sized: list[_Sized]
+    labels: list[tuple[str, float]]
+    layout: Layout
+    legend_rows: list[list[_LegendItem]]
+    legend_width: float
+    width: float
+    height: float
+    graph_offset: float
+
+
+@lru_cache(maxsize=64)
+def _arrange(graph: StageGraph) -> _Arranged:
+    """Sizes, layout and legend of ``graph``, kept for the next drawing of an equal graph.
+
+    A site draws each example's graph more than once (its page, its embed,
+    its diagram file) with other ids and links; the arrangement is shared.
+    """
     sized = [_size_node(node) for node in graph.nodes]
     labels = [_fit_label(edge.label) for edge in graph.edges]
     layout = layout_graph(
@@ -589,7 +608,15 @@ def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bo
     legend_width, legend_height, legend_rows = _legend_rows(legend_items, max(layout.width - 24, 360.0))
     width = max(layout.width, legend_width + 24)
     height = layout.height + legend_height + 8
-    graph_offset = (width - layout.width) / 2
+    return _Arranged(sized, labels, layout, legend_rows, legend_width, width, height, (width - layout.width) / 2)
+
+
+def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True) -> str:
+    """Lay out and draw ``graph``; see :func:`render_diagram`."""
+    prefix = xml_text(id_prefix) + "-diagram"
+    arranged = _arrange(graph)
+    sized, labels, layout, legend_rows = arranged.sized, arranged.labels, arranged.layout, arranged.legend_rows
+    legend_width, width, height, graph_offset = arranged.legend_width, arranged.width, arranged.height, arranged.graph_offset
 
     out: list[str] = []
     style = f"min-width:{_num(min(width, width * MIN_SCALE))}px" if width > 640 else ""

@@ -18,8 +18,8 @@ from .example import Example, discover_examples, select_examples
 from .inputs import example_inputs
 from .junit import write_junit
 from .progress import ConsoleProgress
-from .results import ExampleResult, committed_path, describe_changes, read_result, write_committed, write_json_atomically
-from .runner import DEFAULT_TIMEOUT, ResultsNotStored, builds_performed, format_size, verify_examples
+from .results import ExampleResult, committed_path, describe_changes, format_size, read_result, write_committed, write_json_atomically
+from .runner import DEFAULT_TIMEOUT, ResultsNotStored, builds_performed, verify_examples
 
 DEFAULT_CACHE_DIR = Path(".cache/dockerfile-docs")
 

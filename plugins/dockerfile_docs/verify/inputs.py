@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -25,8 +27,10 @@ from ..errors import DockerfileError
 from ..model import BuildOptions, Stage
 from ..parse import read_dockerfile
 from .context import context_files
-from .engine import EngineInfo
 from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
+
+if TYPE_CHECKING:
+    from .results import EngineInfo
 
 HASH_VERSION = "1"
 
@@ -106,9 +110,22 @@ def resolve_stand_ins_file(example: Example, stand_ins_file: Path | None) -> Pat
 
 
 def load_stand_ins(path: Path | None) -> dict[str, str]:
-    """Image reference (as written, after ARG expansion) to local image, from ``stand-ins.yml``."""
+    """Image reference (as written, after ARG expansion) to local image, from ``stand-ins.yml``.
+
+    Every example of a site reads the same file: it is parsed again only when
+    its size or modification time changed.
+    """
     if path is None:
         return {}
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise ExampleConfigError(path, None, "the stand-ins file does not exist") from None
+    return dict(_stand_ins_as_of(path, status.st_mtime_ns, status.st_size))
+
+
+@lru_cache(maxsize=8)
+def _stand_ins_as_of(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except FileNotFoundError:
@@ -131,12 +148,16 @@ def example_inputs(example: Example, stand_ins_file: Path | None = None) -> Exam
     """Digest the example as it is on disk now; a Dockerfile that does not parse raises ``DockerfileError``."""
     dockerfile_path = example.dockerfile_path
     stand_in_map = load_stand_ins(resolve_stand_ins_file(example, stand_ins_file))
-    plans = tuple(_plan(example, spec, dockerfile_path) for spec in example.targets)
+    try:
+        dockerfile_bytes = dockerfile_path.read_bytes()
+    except OSError as error:
+        raise DockerfileError(str(dockerfile_path), None, f"cannot read the file: {error.strerror or error}") from None
+    plans = tuple(_plan(example, spec, dockerfile_path, dockerfile_bytes) for spec in example.targets)
     used = sorted({reference for plan in plans for reference in plan.references if reference in stand_in_map})
     stand_ins = tuple(StandIn(reference=reference, local=stand_in_map[reference]) for reference in used)
 
     parts: dict[str, str] = {"hash-version": HASH_VERSION, "example": example.name}
-    parts["dockerfile"] = _sha256(dockerfile_path.read_bytes())
+    parts["dockerfile"] = _sha256(dockerfile_bytes)
     parts["dockerfile-path"] = example.dockerfile
     for item in context_files(example.directory, dockerfile_path):
         if item.path not in METADATA_FILES:
@@ -174,7 +195,7 @@ def _part_name(key: str) -> str:
     return {"dockerfile": "Dockerfile", "hash-version": "result format"}.get(key, key)
 
 
-def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path) -> TargetPlan:
+def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path, dockerfile_bytes: bytes) -> TargetPlan:
     """What to build for ``spec``, from the core's analysis.
 
     A target expected to fail may fail because the Dockerfile is invalid;
@@ -184,7 +205,7 @@ def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path) -> TargetPl
     build_args = example.build_args_for(spec)
     options = BuildOptions(build_args=build_args, target=spec.target, platform=example.platform)
     try:
-        analysis = analyze(read_dockerfile(str(dockerfile_path)), options)
+        analysis = analyze(read_dockerfile(str(dockerfile_path), dockerfile_bytes), options)
     except DockerfileError:
         if spec.expect.build != "failure":
             raise

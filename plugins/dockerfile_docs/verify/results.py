@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import DockerfileDocsError
-from .engine import EngineInfo
 from .example import Example
 from .inputs import StandIn, describe_changes, example_inputs
 
@@ -32,6 +31,64 @@ MAX_RUN_OUTPUT = 16_000
 
 FailureKind = Literal["build", "expectation", "run", "timeout", "pull", "parse", "engine"]
 TRANSIENT_KINDS: frozenset[str] = frozenset({"timeout", "pull", "engine"})
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """Which engine built a result: shown on the page and part of the cache key."""
+
+    server_version: str
+    api_version: str
+    os: str
+    arch: str
+    buildx_version: str | None
+    builder: str | None
+    driver: str | None
+
+    def describe(self) -> str:
+        text = f"Docker Engine {self.server_version} ({self.os}/{self.arch})"
+        if self.buildx_version:
+            text += f", buildx {self.buildx_version}"
+        if self.builder:
+            text += f", builder {self.builder}" + (f" ({self.driver})" if self.driver else "")
+        return text
+
+    def identity(self) -> dict[str, str | None]:
+        """What of the engine can change a build's outcome (the builder's name cannot)."""
+        return {"server": self.server_version, "platform": f"{self.os}/{self.arch}", "buildx": self.buildx_version, "driver": self.driver}
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "server_version": self.server_version,
+            "api_version": self.api_version,
+            "os": self.os,
+            "arch": self.arch,
+            "buildx_version": self.buildx_version,
+            "builder": self.builder,
+            "driver": self.driver,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, str | None]) -> EngineInfo:
+        return cls(
+            server_version=str(data.get("server_version") or "unknown"),
+            api_version=str(data.get("api_version") or ""),
+            os=str(data.get("os") or ""),
+            arch=str(data.get("arch") or ""),
+            buildx_version=data.get("buildx_version"),
+            builder=data.get("builder"),
+            driver=data.get("driver"),
+        )
+
+
+def format_size(size: int) -> str:
+    """SI units, as ``docker images`` shows them."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} B" if unit == "B" else f"{value:.3g} {unit}" if value < 100 else f"{value:.0f} {unit}"
+        value /= 1000
+    return f"{size} B"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from typing import Literal
 
 from ..errors import DockerfileDocsError
 from .buildlog import read_build_error
-from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineInfo, EngineUnavailable
+from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineUnavailable
 from .example import Example
 from .inputs import ExampleInputs, StandIn, TargetPlan, example_inputs
 from .results import (
@@ -36,7 +36,9 @@ from .results import (
     RunOutcome,
     StageMeasure,
     TargetResult,
+    EngineInfo,
     cached_result,
+    format_size,
     store_result,
 )
 
@@ -467,16 +469,6 @@ def _tag(example: str, stage: str) -> str:
         return re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-.") or "x"
 
     return f"dockerfile-docs-verify/{clean(example)}:{clean(stage)[:128]}"
-
-
-def format_size(size: int) -> str:
-    """SI units, as ``docker images`` shows them."""
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{int(value)} B" if unit == "B" else f"{value:.3g} {unit}" if value < 100 else f"{value:.0f} {unit}"
-        value /= 1000
-    return f"{size} B"
 
 
 def _now() -> str:

@@ -611,6 +611,11 @@ def _arrange(graph: StageGraph) -> _Arranged:
     return _Arranged(sized, labels, layout, legend_rows, legend_width, width, height, (width - layout.width) / 2)
 
 
+def clear_layout_cache() -> None:
+    """Forget the kept arrangements, so the next drawing of any graph lays it out anew (benchmarks measure that)."""
+    _arrange.cache_clear()
+
+
 def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True) -> str:
     """Lay out and draw ``graph``; see :func:`render_diagram`."""
     prefix = xml_text(id_prefix) + "-diagram"

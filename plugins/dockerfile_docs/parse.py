@@ -56,12 +56,21 @@ _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)(.*)$", re.DOTALL)
 def read_dockerfile(path: str, data: bytes | None = None) -> Dockerfile:
     """Read and parse a Dockerfile from disk (or from ``data``), refusing what is not text."""
     if data is None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError as error:
-            raise DockerfileError(path, None, f"cannot read the file: {error.strerror or error}") from None
+        data = read_dockerfile_bytes(path)
     return parse_dockerfile(decode_dockerfile(data, path), path)
+
+
+def read_dockerfile_bytes(path: str, *, limit: int | None = MAX_BYTES + 1) -> bytes:
+    """A Dockerfile's bytes, or a :class:`DockerfileError` naming it.
+
+    By default no more than :func:`decode_dockerfile` needs to refuse a file
+    that is too large; ``limit=None`` reads it whole (to digest it).
+    """
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    except OSError as error:
+        raise DockerfileError(path, None, f"cannot read the file: {error.strerror or error}") from None
 
 
 def decode_dockerfile(data: bytes, path: str = "Dockerfile") -> str:

@@ -10,6 +10,7 @@ import difflib
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..analyze import PLATFORM_ARGS, platform_values
@@ -183,6 +184,15 @@ def words_of(instruction: Instruction, scope: dict[str, Variable], escape: str) 
         return expander.words(instruction.arguments)
     except ExpansionError:
         return instruction.arguments.split()
+
+
+def exposed_ports(analysis: Analysis) -> Iterator[tuple[Instruction, str]]:
+    """Each port word of each EXPOSE, expanded as BuildKit expands it there, with its instruction."""
+    escape = analysis.dockerfile.escape
+    for instruction in analysis.dockerfile.instructions:
+        if instruction.keyword == "EXPOSE":
+            for port in words_of(instruction, scope_at(analysis, instruction.start_line), escape):
+                yield instruction, port
 
 
 def suggestion(name: str, candidates: list[str]) -> str | None:

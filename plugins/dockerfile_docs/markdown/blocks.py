@@ -26,7 +26,7 @@ import yaml
 from .. import __version__
 from ..errors import DockerfileDocsError, DockerfileError
 from ..model import Analysis, BuildOptions
-from ..render.fragment import PARTS, Layout, Part, normalize_show, render_error, render_fragment, svg_document
+from ..render.fragment import PARTS, Layout, Part, PartsMemo, normalize_show, render_error, render_fragment, svg_document
 from ..verify.example import Example, load_example
 
 Verification = Literal["off", "cached", "build"]
@@ -296,8 +296,7 @@ class BlockRenderer:
         self.cache = cache if cache is not None else SHARED_CACHE
         self._examples: dict[str, Example] = {}
         self._panels: dict[str, ResultsPanel] = {}
-        self._analyses: dict[tuple[str, str, str], Analysis] = {}
-        self._parts: dict[tuple[str, str, str], dict[tuple[str, str, bool], str]] = {}
+        self._analyses: dict[tuple[str, str, str], _Analyzed] = {}
         self._descriptions: dict[str, str | None] = {}
 
     def forget(self) -> None:
@@ -311,15 +310,14 @@ class BlockRenderer:
         self._examples.clear()
         self._panels.clear()
         self._analyses.clear()
-        self._parts.clear()
         self._descriptions.clear()
 
-    def _analysis(self, text: str, path: str, build: BuildOptions) -> Analysis:
+    def _analysis(self, text: str, path: str, build: BuildOptions) -> _Analyzed:
         from ..pipeline import analyze_text
 
-        key = _analysis_key(text, path, build)
+        key = (path, text, json.dumps(_options_key(build)))
         if key not in self._analyses:
-            self._analyses[key] = analyze_text(text, path, build)
+            self._analyses[key] = _Analyzed(analyze_text(text, path, build))
         return self._analyses[key]
 
     def _description(self, description: str | None) -> str | None:
@@ -438,7 +436,7 @@ class BlockRenderer:
             from ..render.svg import render_diagram
 
             try:
-                analysis = self._analysis(text, path, build)
+                analysis = self._analysis(text, path, build).analysis
             except DockerfileError as error:
                 return RenderedBlock("", (_dockerfile_problem(error, name),), failed=True)
             return RenderedBlock(svg_document(render_diagram(analysis, id_prefix="dd", link_lines=False)))
@@ -516,12 +514,13 @@ class BlockRenderer:
         example: str | None = None,
     ) -> RenderedBlock:
         try:
-            analysis = self._analysis(text, path, build)
+            analyzed = self._analysis(text, path, build)
         except DockerfileError as error:
             return RenderedBlock(render_error(error, standalone=standalone), (_dockerfile_problem(error, example),), failed=True)
+        analysis = analyzed.analysis
         fragment = render_fragment(
             analysis,
-            reuse=self._parts.setdefault(_analysis_key(text, path, build), {}),
+            reuse=analyzed.parts,
             show=show,
             result_html=result_html,
             id_prefix=id_prefix,
@@ -568,6 +567,14 @@ class BlockRenderer:
 
 
 @dataclass(frozen=True, slots=True)
+class _Analyzed:
+    """An analysis of one build, with its listing and diagram once drawn (shared by a page and its embed)."""
+
+    analysis: Analysis
+    parts: PartsMemo = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ResultsPanel:
     html: str | None
     problems: tuple[Problem, ...]
@@ -607,22 +614,14 @@ def _dockerfile_problem(error: DockerfileError, example: str | None) -> Problem:
     return Problem("dockerfile", error.message, example, error.path, error.line)
 
 
-def _analysis_key(text: str, path: str, build: BuildOptions) -> tuple[str, str, str]:
-    return (path, text, json.dumps(_options_key(build)))
-
-
 def _options_key(options: BuildOptions) -> list[Any]:
     return [sorted(options.build_args.items()), options.target, options.platform, options.build_platform]
 
 
 def _read_text(path: Path) -> str:
-    from ..parse import decode_dockerfile
+    from ..parse import decode_dockerfile, read_dockerfile_bytes
 
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DockerfileError(str(path), None, f"cannot read the file: {error.strerror or error}") from None
-    return decode_dockerfile(data, str(path))
+    return decode_dockerfile(read_dockerfile_bytes(str(path)), str(path))
 
 
 def _description_html(description: str | None) -> str | None:

@@ -259,9 +259,10 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         from ..explain.reference import REFERENCE_INDEX, reference_files, rule_pages
 
         prefix = self.config.rules_reference.strip("/")
-        codes = {f"{rule.slug}.md": rule.code for rule in rule_pages()}
+        pages = rule_pages()
+        codes = {page.filename: page.code for page in pages}
         self._rule_files.clear()
-        for name, markdown in reference_files().items():
+        for name, markdown in reference_files(pages).items():
             uri = posixpath.join(prefix, name)
             file = files.get_file_from_path(uri)
             if file is None:

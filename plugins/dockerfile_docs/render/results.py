@@ -57,7 +57,7 @@ def render_result_panel(result: ExampleResult | None, *, stale_reason: str | Non
 def result_status_html(result: ExampleResult | None) -> str:
     """The panel's first paragraph alone: the verdict, when and with which engine (what a search indexes)."""
     if result is None:
-        return '<p class="dd-result-status"><strong>Not verified yet</strong>: no build of this example has been recorded.</p>\n'
+        return f'<p class="dd-result-status">{_NOT_VERIFIED}</p>\n'
     return _status(result)
 
 
@@ -66,11 +66,14 @@ _MUTED_STYLE = "color:var(--dd-fg-muted, inherit);font-size:0.9em"
 _PRE_STYLE = "background:var(--dd-code-bg, transparent);padding:0.5em;overflow-x:auto;max-height:24em"
 
 
+_NOT_VERIFIED = "<strong>Not verified yet</strong>: no build of this example has been recorded."
+
+
 def _not_verified(stale_reason: str | None) -> str:
     reason = f" {_e(stale_reason)}" if stale_reason else ""
     return (
         f'<div class="dd-result dd-result-unverified" style="{_FRAME_STYLE}">\n'
-        f'<p class="dd-result-status"><strong>Not verified yet</strong>: no build of this example has been recorded.{reason}</p>\n'
+        f'<p class="dd-result-status">{_NOT_VERIFIED}{reason}</p>\n'
         "<p>Run <code>dockerfile-docs verify</code> (or build the site with verification <code>build</code>) to build it and check its expectations.</p>\n"
         "</div>\n"
     )

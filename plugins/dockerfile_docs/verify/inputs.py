@@ -25,7 +25,7 @@ import yaml
 from ..analyze import analyze
 from ..errors import DockerfileError
 from ..model import BuildOptions, Stage
-from ..parse import read_dockerfile
+from ..parse import read_dockerfile, read_dockerfile_bytes
 from .context import context_files
 from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
 
@@ -119,17 +119,15 @@ def load_stand_ins(path: Path | None) -> dict[str, str]:
         return {}
     try:
         status = path.stat()
+        return dict(_stand_ins_as_of(path, status.st_mtime_ns, status.st_size))
     except FileNotFoundError:
         raise ExampleConfigError(path, None, "the stand-ins file does not exist") from None
-    return dict(_stand_ins_as_of(path, status.st_mtime_ns, status.st_size))
 
 
 @lru_cache(maxsize=8)
 def _stand_ins_as_of(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except FileNotFoundError:
-        raise ExampleConfigError(path, None, "the stand-ins file does not exist") from None
     except yaml.YAMLError as error:
         raise ExampleConfigError(path, None, f"not valid YAML: {getattr(error, 'problem', None) or error}") from None
     if data is None:
@@ -148,10 +146,7 @@ def example_inputs(example: Example, stand_ins_file: Path | None = None) -> Exam
     """Digest the example as it is on disk now; a Dockerfile that does not parse raises ``DockerfileError``."""
     dockerfile_path = example.dockerfile_path
     stand_in_map = load_stand_ins(resolve_stand_ins_file(example, stand_ins_file))
-    try:
-        dockerfile_bytes = dockerfile_path.read_bytes()
-    except OSError as error:
-        raise DockerfileError(str(dockerfile_path), None, f"cannot read the file: {error.strerror or error}") from None
+    dockerfile_bytes = read_dockerfile_bytes(str(dockerfile_path), limit=None)
     plans = tuple(_plan(example, spec, dockerfile_path, dockerfile_bytes) for spec in example.targets)
     used = sorted({reference for plan in plans for reference in plan.references if reference in stand_in_map})
     stand_ins = tuple(StandIn(reference=reference, local=stand_in_map[reference]) for reference in used)

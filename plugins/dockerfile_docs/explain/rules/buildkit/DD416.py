@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ....model import Analysis, Finding
 from ...base import Rule
-from ...facts import scope_at, words_of
+from ...facts import exposed_ports
 
 
 class ExposeProtoCasing(Rule):
@@ -36,11 +36,7 @@ class ExposeProtoCasing(Rule):
     buildkit = "ExposeProtoCasing"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        escape = analysis.dockerfile.escape
-        for instruction in analysis.dockerfile.instructions:
-            if instruction.keyword != "EXPOSE":
-                continue
-            for port in words_of(instruction, scope_at(analysis, instruction.start_line), escape):
-                _, slash, proto = port.rpartition("/")
-                if slash and proto != proto.lower():
-                    yield self.finding(instruction.start_line, f"The protocol in `EXPOSE {port}` should be lower case: `{port[: -len(proto)]}{proto.lower()}`.")
+        for instruction, port in exposed_ports(analysis):
+            _, slash, proto = port.rpartition("/")
+            if slash and proto != proto.lower():
+                yield self.finding(instruction.start_line, f"The protocol in `EXPOSE {port}` should be lower case: `{port[: -len(proto)]}{proto.lower()}`.")

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ....model import Analysis, Finding
 from ...base import Rule
-from ...facts import scope_at, words_of
+from ...facts import exposed_ports
 
 
 def split_port(spec: str) -> tuple[str, str, str]:
@@ -56,15 +56,11 @@ class ExposeInvalidFormat(Rule):
     buildkit = "ExposeInvalidFormat"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        escape = analysis.dockerfile.escape
-        for instruction in analysis.dockerfile.instructions:
-            if instruction.keyword != "EXPOSE":
-                continue
-            for port in words_of(instruction, scope_at(analysis, instruction.start_line), escape):
-                ip, host, container = split_port(port)
-                if ip or host:
-                    yield self.finding(
-                        instruction.start_line,
-                        f"`EXPOSE {port}` maps a host {'address and port' if ip else 'port'}, which EXPOSE ignores: "
-                        f"write `EXPOSE {container}` and map ports with `docker run -p`.",
-                    )
+        for instruction, port in exposed_ports(analysis):
+            ip, host, container = split_port(port)
+            if ip or host:
+                yield self.finding(
+                    instruction.start_line,
+                    f"`EXPOSE {port}` maps a host {'address and port' if ip else 'port'}, which EXPOSE ignores: "
+                    f"write `EXPOSE {container}` and map ports with `docker run -p`.",
+                )

@@ -77,7 +77,6 @@ def test_unused_build_arg_is_reported() -> None:
         (b"FROM scratch\nRUN <<EOF\n", ":2: unterminated heredoc"),
         (b"FROM scratch AS a\nCOPY --from=b / /\nFROM scratch AS b\nCOPY --from=a / /\n", "circular dependency"),
         (b"\x7fELF\x00\x01", ":1: this is a binary file"),
-        (b"FROM scratch\nLABEL x=\xc3\x28\n", ":2: the file is not UTF-8"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_1(tmp_path: Path, content: bytes, expected: str) -> None:

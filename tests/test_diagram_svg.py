@@ -278,3 +278,11 @@ def test_fitted_text_fits_and_keeps_both_ends_in_the_middle_mode() -> None:
     assert text_width(fitted, "code") <= 150 < text_width(fitted + "x", "code")
     assert fitted.startswith("golang") and fitted.endswith("ab") and "\u2026" in fitted
     assert fit_text("short", "code", 150, middle=True) == "short"
+
+
+def test_a_stage_that_mounts_from_itself_is_drawn_without_a_loop_and_explained() -> None:
+    """Found by the fuzzer: the stage is not needed by the target, so BuildKit never objects to it."""
+    analysis = analyze_text("FROM busybox:1.36 AS build\nRUN --mount=from=build,source=/a,target=/b true\nFROM busybox:1.36\n")
+    assert [(e.source, e.target, e.kind) for e in analysis.edges if e.kind == "mount"] == [(0, 0, "mount")]
+    svg = render_diagram(analysis)
+    assert "build" in svg

@@ -14,12 +14,12 @@ import yaml
 from dockerfile_docs.analyze import analyze
 from dockerfile_docs.explain import run_rules
 from dockerfile_docs.explain.registry import all_rules
-from dockerfile_docs.model import BuildOptions
+from dockerfile_docs.model import BuildOptions, ImageFacts
 from dockerfile_docs.parse import parse_dockerfile
 from dockerfile_docs.pipeline import analyze_text
 
 CASES_DIR = Path(__file__).resolve().parent / "rules"
-CASE_KEYS = {"build_args", "target", "findings"}
+CASE_KEYS = {"build_args", "target", "platform", "dockerignore", "images", "findings"}
 
 
 def _cases() -> list[pytest.param]:
@@ -38,10 +38,20 @@ def _cases() -> list[pytest.param]:
 CASES = _cases()
 
 
+def _options(entry: dict) -> BuildOptions:
+    """The build options a case names: build args, target, platform, the context's ignore file, known images."""
+    return BuildOptions(
+        build_args={k: str(v) for k, v in (entry.get("build_args") or {}).items()},
+        target=entry.get("target"),
+        platform=entry.get("platform"),
+        ignore_patterns=tuple(entry["dockerignore"]) if "dockerignore" in entry else None,
+        images={ref: ImageFacts(env=facts.get("env") or {}, platform=facts.get("platform")) for ref, facts in (entry.get("images") or {}).items()},
+    )
+
+
 @pytest.mark.parametrize("code,dockerfile,entry", CASES)
 def test_rule_finds_exactly_the_expected_lines_and_says_the_specific_thing(code, dockerfile, entry):
-    options = BuildOptions(build_args={k: str(v) for k, v in (entry.get("build_args") or {}).items()}, target=entry.get("target"))
-    analysis = analyze_text(dockerfile.read_text(encoding="utf-8"), dockerfile.name, options)
+    analysis = analyze_text(dockerfile.read_text(encoding="utf-8"), dockerfile.name, _options(entry))
     found = [f for f in analysis.findings if f.rule == code]
     expected = entry["findings"]
     assert [f.line for f in found] == [e["line"] for e in expected], [(f.line, f.message) for f in found]

@@ -10,7 +10,6 @@ from dockerfile_docs.explain.reference import (
     rules_index_markdown,
 )
 from dockerfile_docs.explain.registry import all_rules, find_rule
-from dockerfile_docs.model import BuildOptions
 from dockerfile_docs.pipeline import analyze_text
 
 RULES = all_rules()
@@ -37,21 +36,21 @@ def test_every_rule_documents_meaning_reason_and_both_examples(rule):
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_anti_pattern_example_triggers_the_rule(rule):
     doc = parse_rule_doc(rule)
-    analysis = analyze_text(doc.anti_pattern, f"{rule.code}-anti-pattern", BuildOptions(build_args=dict(rule.example_build_args)))
+    analysis = analyze_text(doc.anti_pattern, f"{rule.code}-anti-pattern", rule.example_options())
     assert rule.code in {f.rule for f in analysis.findings}, [f.message for f in analysis.findings]
 
 
 @pytest.mark.parametrize("rule", CHECKS, ids=[r.code for r in CHECKS])
 def test_best_practice_example_does_not_trigger_the_rule(rule):
     doc = parse_rule_doc(rule)
-    analysis = analyze_text(doc.best_practice, f"{rule.code}-best-practice", BuildOptions(build_args=dict(rule.example_build_args)))
+    analysis = analyze_text(doc.best_practice, f"{rule.code}-best-practice", rule.example_options())
     assert rule.code not in {f.rule for f in analysis.findings}, [f.message for f in analysis.findings if f.rule == rule.code]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_best_practice_examples_are_clean_of_errors(rule):
     doc = parse_rule_doc(rule)
-    analysis = analyze_text(doc.best_practice, f"{rule.code}-best-practice", BuildOptions(build_args=dict(rule.example_build_args)))
+    analysis = analyze_text(doc.best_practice, f"{rule.code}-best-practice", rule.example_options())
     assert [f for f in analysis.findings if f.severity == "error"] == []
 
 

@@ -51,6 +51,12 @@ PROXY_ARGS = frozenset(
 EXPANDING_INSTRUCTIONS = frozenset(
     {"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
 )
+FROM_EXPANSION_REFUSED = (
+    "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround"
+)
+"""BuildKit 0.25's error for a ``COPY --from`` holding a variable, in any stage (case ``copy-from-arg``)."""
+DEVICE_NEEDS_LABS = "device feature is only supported in Dockerfile frontend 1.14.0-labs or later"
+"""The built-in frontend parses ``RUN --device`` but refuses to build it (case ``run-device-needs-labs``)."""
 MAX_STAGES = 500
 """More stages than this are refused with a clear error: rules walk FROM chains, and no real file comes near it."""
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
@@ -312,6 +318,8 @@ class _Analyzer:
                 scope.declare(variable)
                 self.declarations.setdefault(ins.start_line, []).append(variable)
         elif keyword == "RUN":
+            if ins.flag("device") is not None:
+                self._defer(stage, ins.start_line, DEVICE_NEEDS_LABS)
             self._run_references(ins, stage, scope)
             for mount in ins.flags_named("mount"):
                 self._expand_word(mount, scope.values(), ins, stage.index)
@@ -438,6 +446,9 @@ class _Analyzer:
                 if ins.keyword in {"COPY", "ADD"}:
                     source = ins.flag("from")
                     if source is None:
+                        continue
+                    if self._quiet_expand(source, {}) != source:
+                        self.reference_errors.append(BuildError(ins.start_line, FROM_EXPANSION_REFUSED, stage.index))
                         continue
                     words = [self._quiet_expand(word, env) for word in ins.json_args] if ins.json_args else self._quiet_words(ins.arguments, env)
                     paths = tuple(words[:-1]) if len(words) > 1 else tuple(words)

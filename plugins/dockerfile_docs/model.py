@@ -131,17 +131,36 @@ class Dockerfile:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What is known of a base image without the Dockerfile saying it: its environment and platform.
+
+    The analyzer cannot pull images, so it claims BuildKit's image-dependent
+    checks (``UndefinedVar`` on a variable the image may set,
+    ``InvalidBaseImagePlatform``) only for images it is told about, e.g. the
+    local stand-ins ``verify`` builds with.
+    """
+
+    env: dict[str, str] = field(default_factory=dict)
+    platform: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BuildOptions:
     """What a ``docker build`` command line would pass: build args, target and platforms.
 
     ``platform`` is the target platform (``--platform``); ``build_platform``
-    is the machine's. Both default to ``linux/amd64``.
+    is the machine's. Both default to ``linux/amd64``. ``images`` holds what
+    is known of base images, by reference as written after expansion;
+    ``ignore_patterns`` the context's ``.dockerignore`` patterns, when the
+    context is known (BuildKit's ``CopyIgnoredFile`` check reads them).
     """
 
     build_args: dict[str, str] = field(default_factory=dict)
     target: str | None = None
     platform: str | None = None
     build_platform: str = "linux/amd64"
+    images: dict[str, ImageFacts] = field(default_factory=dict)
+    ignore_patterns: tuple[str, ...] | None = None
 
     @property
     def target_platform(self) -> str:

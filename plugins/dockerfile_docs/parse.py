@@ -8,10 +8,14 @@ BuildKit's ``frontend/dockerfile/parser`` line by line instead:
 * parser directives are read only from the very top, until the first line
   that is not one (a blank line, a comment, an instruction, an unknown or
   repeated directive ends them);
-* the escape character (``\\`` or `````) ends a line that continues; comment
-  lines and blank lines inside a continuation are dropped (blank ones are
-  remembered, BuildKit warns about them); leading white space of a
+* the escape character (``\\`` or `````) ends a line that continues, unless
+  it is itself escaped (``\\\\`` at the end of a line ends it, as BuildKit's
+  continuation pattern needs a character other than the escape before it);
+  comment lines and blank lines inside a continuation are dropped (blank
+  ones are remembered, BuildKit warns about them); leading white space of a
   continuation line is kept;
+* bytes that are not UTF-8 are not refused: each becomes U+FFFD, as in the
+  image BuildKit builds (its config is JSON, which holds no such bytes);
 * RUN, COPY and ADD may carry heredocs, whose bodies follow the instruction
   line and belong to it.
 
@@ -36,12 +40,20 @@ KNOWN_INSTRUCTIONS = frozenset(
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 ALLOWED_FLAGS: dict[str, frozenset[str]] = {
     "FROM": frozenset({"platform"}),
-    "RUN": frozenset({"mount", "network", "security"}),
-    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
-    "ADD": frozenset({"chown", "chmod", "link", "keep-git-dir", "checksum", "exclude"}),
+    "RUN": frozenset({"mount", "network", "device"}),
+    "COPY": frozenset({"from", "chown", "chmod", "link", "exclude"}),
+    "ADD": frozenset({"chown", "chmod", "link", "keep-git-dir", "checksum", "unpack", "exclude"}),
     "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
 }
-"""The flags BuildKit's instruction parser accepts; any other is ``unknown flag`` (ADD has no ``--from``)."""
+"""The flags the built-in Dockerfile frontend of BuildKit 0.25 accepts; any other is ``unknown flag``.
+
+ADD has no ``--from``; ``COPY --parents`` and ``RUN --security`` exist only
+in the labs frontend (cases ``copy-parents-needs-labs``,
+``run-security-needs-labs``), which a ``# syntax=`` line naming a ``-labs``
+image selects: see :data:`LABS_FLAGS`.
+"""
+LABS_FLAGS: dict[str, frozenset[str]] = {"RUN": frozenset({"security"}), "COPY": frozenset({"parents"})}
+"""The flags the labs frontend (``# syntax=docker/dockerfile:1-labs``) adds."""
 KNOWN_DIRECTIVES = ("syntax", "escape", "check")
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -74,18 +86,18 @@ def read_dockerfile_bytes(path: str, *, limit: int | None = MAX_BYTES + 1) -> by
 
 
 def decode_dockerfile(data: bytes, path: str = "Dockerfile") -> str:
-    """Decode bytes as BuildKit does (UTF-8, a BOM allowed), with an error naming the line otherwise."""
+    """Decode bytes as BuildKit reads them: UTF-8 (a BOM allowed), a byte that is not UTF-8 as U+FFFD.
+
+    BuildKit's parser works on bytes and builds the file; the image config
+    it writes is JSON, where a Latin-1 ``é`` in an ENV or LABEL value becomes
+    U+FFFD, which is what a RUN then sees (case ``encoding-latin1-byte-is-kept``).
+    """
     if len(data) > MAX_BYTES:
         raise DockerfileError(path, None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; no Dockerfile is that large")
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise DockerfileError(path, line, "this is a binary file (it contains a NUL byte), not a Dockerfile")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DockerfileError(path, line, f"the file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})") from None
-    return text
+    return data.decode("utf-8", "replace")
 
 
 def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
@@ -103,7 +115,8 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
 
     directives, first_body_line = _read_directives(lines, path)
     escape = next((d.value for d in directives if d.name == "escape"), "\\")
-    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
+    continuation = re.compile(rf"(?<!{re.escape(escape)}){re.escape(escape)}[ \t]*$")
+    labs = _is_labs_frontend(next((d.value for d in directives if d.name == "syntax"), None))
 
     instructions: list[Instruction] = []
     comments: list[Comment] = []
@@ -134,7 +147,7 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
             logical += part
         if not logical.strip(" \t\v\f\r"):
             continue
-        instruction = _instruction_from_line(logical, path, start_line, index, escape)
+        instruction = _instruction_from_line(logical, path, start_line, index, labs)
         instruction.empty_continuation_lines = tuple(empty_continuations)
         if instruction.keyword in HEREDOC_INSTRUCTIONS and "<<" in logical and instruction.json_args is None:
             heredocs = []
@@ -194,7 +207,12 @@ def _trim_continuation(line: str, continuation: re.Pattern[str]) -> tuple[str, b
     return line, True
 
 
-def _instruction_from_line(line: str, path: str, start_line: int, end_line: int, escape: str) -> Instruction:
+def _is_labs_frontend(syntax: str | None) -> bool:
+    """Whether a ``# syntax=`` image is the labs frontend (``docker/dockerfile:1-labs``, ``...:1.7-labs``)."""
+    return syntax is not None and syntax.split("@", 1)[0].rsplit(":", 1)[-1].endswith("labs")
+
+
+def _instruction_from_line(line: str, path: str, start_line: int, end_line: int, labs: bool = False) -> Instruction:
     parts = _WHITESPACE.split(line.strip(" \t\v\f\r"), 1)
     written = parts[0]
     keyword = written.upper()
@@ -203,9 +221,12 @@ def _instruction_from_line(line: str, path: str, start_line: int, end_line: int,
     rest = parts[1] if len(parts) > 1 else ""
     flags, arguments = _split_flags(rest, keyword)
     allowed = ALLOWED_FLAGS.get(keyword, frozenset())
+    if labs:
+        allowed |= LABS_FLAGS.get(keyword, frozenset())
     for flag in flags:
         if flag.name not in allowed:
-            raise DockerfileError(path, start_line, f"unknown flag: {flag.name} ({keyword} takes {', '.join('--' + f for f in sorted(allowed)) or 'no flags'})")
+            labs_only = "; it needs the labs frontend, # syntax=docker/dockerfile:1-labs" if flag.name in LABS_FLAGS.get(keyword, ()) else ""
+            raise DockerfileError(path, start_line, f"unknown flag: --{flag.name} ({keyword} takes {', '.join('--' + f for f in sorted(allowed)) or 'no flags'}{labs_only})")
     json_args = _json_array(arguments) if keyword in {"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK"} else None
     return Instruction(
         keyword=keyword,

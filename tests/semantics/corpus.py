@@ -23,7 +23,18 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 # them, so they are compared only when the case's Dockerfile names them.
 RUNTIME_VARIABLES = frozenset({"PATH", "HOME", "HOSTNAME", "PWD", "SHLVL", "TERM"})
 
-CASE_KEYS = {"why", "note", "build_args", "target", "platform", "newer_buildkit"}
+CASE_KEYS = {"why", "note", "build_args", "target", "platform"}
+
+NEWEST_ENGINE = 28
+"""The Docker Engine major version whose BuildKit the analyzer follows (28.5: BuildKit 0.25).
+
+Its recording is ``observed.json``. An older engine that behaved otherwise
+keeps its own recording beside it, ``observed-docker-<major>.json`` (Docker
+26.1 vendors BuildKit 0.13); where there is none, the older engine did the
+same as the newest one.
+"""
+ENGINE_BUILDKIT = {26: "0.13", 27: "0.17", 28: "0.25", 29: "0.26"}
+"""The BuildKit each engine major version vendors (Debian's builds report ``v0.0.0+unknown``)."""
 
 
 class CaseError(Exception):
@@ -41,13 +52,6 @@ class Case:
     build_args: dict[str, str] = field(default_factory=dict)
     target: str | None = None
     platform: str | None = None
-    newer_buildkit: dict[str, Any] | None = None
-    """Where BuildKit changed after the engine that recorded the case, what the newer one does.
-
-    ``since`` names the version, ``reason`` says what changed, ``observed``
-    replaces the recording for the analyzer, which follows current BuildKit.
-    The engine test still checks the recording against the engine at hand.
-    """
 
     @property
     def dockerfile(self) -> Path:
@@ -58,16 +62,40 @@ class Case:
         return self.directory / "observed.json"
 
     def dockerfile_text(self) -> str:
-        return self.dockerfile.read_text(encoding="utf-8")
+        """The text byte for byte: bytes that are not UTF-8 kept as surrogate escapes, to build the same file."""
+        return self.dockerfile.read_bytes().decode("utf-8", "surrogateescape")
+
+    def recording_path(self, engine_major: int) -> Path:
+        """Where the observation of a Docker ``engine_major`` engine is kept (see :data:`NEWEST_ENGINE`)."""
+        if engine_major >= NEWEST_ENGINE:
+            return self.observed_path
+        return self.directory / f"observed-docker-{engine_major}.json"
+
+    def older_recordings(self) -> dict[int, Path]:
+        """The engines that behaved otherwise than the newest one, with their recordings."""
+        found = {}
+        for path in self.directory.glob("observed-docker-*.json"):
+            major = path.stem.rsplit("-", 1)[-1]
+            if major.isdigit():
+                found[int(major)] = path
+        return dict(sorted(found.items()))
 
     def load_observed(self) -> dict[str, Any]:
+        """The newest engine's observation, provenance included."""
         return json.loads(self.observed_path.read_text(encoding="utf-8"))
 
+    def observation_for(self, engine_major: int) -> dict[str, Any]:
+        """What an engine of that major version was seen to do, without provenance."""
+        path = self.recording_path(engine_major)
+        if not path.is_file():
+            path = self.observed_path
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        stored.pop("recorded_with", None)
+        return stored
+
     def analyzer_expectation(self) -> dict[str, Any]:
-        """What the analyzer must reproduce: the recording, or the newer BuildKit's behaviour."""
-        if self.newer_buildkit is not None:
-            return self.newer_buildkit["observed"]
-        return self.load_observed()
+        """What the analyzer must reproduce: what the newest engine did."""
+        return self.observation_for(NEWEST_ENGINE)
 
 
 def load_case(directory: Path) -> Case:
@@ -91,9 +119,6 @@ def load_case(directory: Path) -> Case:
     for key in ("note", "target", "platform"):
         if config.get(key) is not None and not isinstance(config[key], str):
             raise CaseError(f"{config_path}: {key}: expected a string")
-    newer = config.get("newer_buildkit")
-    if newer is not None and (not isinstance(newer, dict) or set(newer) != {"since", "reason", "observed"}):
-        raise CaseError(f"{config_path}: newer_buildkit: expected since, reason and observed")
     if not (directory / "Dockerfile").is_file():
         raise CaseError(f"{directory}: no Dockerfile")
     return Case(
@@ -104,7 +129,6 @@ def load_case(directory: Path) -> Case:
         build_args={k: str(v) for k, v in build_args.items()},
         target=config.get("target"),
         platform=config.get("platform"),
-        newer_buildkit=newer,
     )
 
 

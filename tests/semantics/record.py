@@ -23,7 +23,13 @@ because a previous build left it in the cache:
    (a case may prove a skipped stage would fail) each stage is collected
    alone and the failing ones are recorded as unobservable.
 
-Nothing is filtered here; the comparison drops runtime-provided variables.
+Nothing is filtered here; the comparison drops runtime-provided variables,
+and an error message loses only the ``failed to build: `` that buildx 0.29's
+client puts before what BuildKit said.
+
+The observation goes to the file for the engine at hand
+(``Case.recording_path``): ``observed.json`` for the newest engine; for an
+older one ``observed-docker-<major>.json``, kept only where it differs.
 """
 
 from __future__ import annotations
@@ -43,9 +49,9 @@ from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from tests.semantics.corpus import Case, all_cases, load_case
+    from tests.semantics.corpus import NEWEST_ENGINE, Case, all_cases, load_case
 else:
-    from .corpus import Case, all_cases, load_case
+    from .corpus import NEWEST_ENGINE, Case, all_cases, load_case
 
 STAND_INS = {"busybox:1.36": "dockerfile-docs/busybox:local"}
 OBSERVER_TOOLS = "dd-observer-tools"
@@ -56,6 +62,7 @@ CASE_FILES_NOT_IN_CONTEXT = {"case.yml", "observed.json"}
 _VERTEX = re.compile(r"^#\d+ \[(?P<label>[^\]\s]+) \d+/\d+\] (?P<step>.*)$")
 _ERROR_LINE = re.compile(r"^(?P<file>Dockerfile):(?P<line>\d+)$")
 _MARKER_INDEX = re.compile(rf"^#\d+ \[[^\]]+\] RUN --mount=type=bind,from={OBSERVER_TOOLS},.*/\.dd-observed-env-(\d+)", re.MULTILINE)
+_CLIENT_PREFIX = "failed to build: "
 _FETCH = re.compile(r"failed to resolve source metadata for (?P<ref>\S+?):? ")
 
 
@@ -113,6 +120,7 @@ def _error_of(log: str) -> dict[str, Any]:
     """The message of the last ``ERROR:`` line and the Dockerfile line shown above it."""
     lines = log.splitlines()
     message = next((ln[len("ERROR: "):] for ln in reversed(lines) if ln.startswith("ERROR: ")), log.strip()[-500:])
+    message = message.removeprefix(_CLIENT_PREFIX)
     line = None
     for ln in lines:
         found = _ERROR_LINE.match(ln.strip())
@@ -178,7 +186,7 @@ def _indices_of_label(label: str, stages: list[dict[str, Any]]) -> set[int]:
 
 def _read_env(path: Path) -> dict[str, str]:
     env: dict[str, str] = {}
-    for entry in path.read_bytes().decode("utf-8").split("\0"):
+    for entry in path.read_bytes().decode("utf-8", "surrogateescape").split("\0"):
         if entry:
             name, _, value = entry.partition("=")
             env[name] = value
@@ -190,7 +198,7 @@ def _collect_envs(work: Path, case: Case, instrumented: str, indices: list[int])
 
     def attempt(wanted: list[int]) -> tuple[BuildOutput, Path]:
         out = Path(tempfile.mkdtemp(dir=work))
-        (work / "context" / "Dockerfile").write_text(_observer(instrumented, wanted), encoding="utf-8")
+        (work / "context" / "Dockerfile").write_bytes(_observer(instrumented, wanted).encode("utf-8", "surrogateescape"))
         result = _buildx(work / "context", case, "--target", OBSERVER_STAGE, "--output", f"type=local,dest={out}")
         return result, out
 
@@ -222,7 +230,7 @@ def observe(case: Case) -> dict[str, Any]:
 
         stages = _stages(context, case)
         instrumented = _instrumented(case.dockerfile_text(), stages)
-        (context / "Dockerfile").write_text(instrumented, encoding="utf-8")
+        (context / "Dockerfile").write_bytes(instrumented.encode("utf-8", "surrogateescape"))
         marked = _buildx(context, case, *target, "--output", "type=cacheonly")
         if not marked.succeeded:
             raise RuntimeError(f"{case.name}: the instrumented copy failed where the case built:\n{marked.log}")
@@ -249,36 +257,46 @@ def engine_versions() -> dict[str, str]:
     return {"engine": server.stdout.strip(), "buildx": buildx.stdout.split()[1]}
 
 
-def write_observed(case: Case, observation: dict[str, Any], versions: dict[str, str]) -> None:
+def engine_major(versions: dict[str, str]) -> int:
+    return int(versions["engine"].split(".", 1)[0])
+
+
+def write_observed(case: Case, observation: dict[str, Any], versions: dict[str, str]) -> Path:
+    """Write the recording for this engine; an older engine's only where it differs from the newest."""
+    major = engine_major(versions)
+    path = case.recording_path(major)
+    if path != case.observed_path and case.observed_path.is_file() and case.observation_for(NEWEST_ENGINE) == observation:
+        path.unlink(missing_ok=True)
+        return case.observed_path
     document = {"recorded_with": versions, **observation}
-    case.observed_path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def stored_observation(case: Case) -> dict[str, Any]:
-    """The recorded observation without its provenance, as :func:`observe` returns it."""
-    stored = case.load_observed()
-    stored.pop("recorded_with", None)
-    return stored
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8: kept as JSON escapes of their surrogates
+        data = json.dumps(document, indent=2).encode("ascii")
+    path.write_bytes(data + b"\n")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
-    parser.add_argument("--check", action="store_true", help="compare with observed.json instead of writing it")
+    parser.add_argument("--check", action="store_true", help="compare with the recording for this engine instead of writing it")
     args = parser.parse_args(argv)
     cases = [load_case(Path(__file__).parent / "cases" / n) for n in args.cases] if args.cases else all_cases()
     versions = engine_versions()
+    major = engine_major(versions)
     differing = 0
     for case in cases:
         started = time.monotonic()
         observation = observe(case)
         verdict = observation["outcome"]
         if args.check:
-            same = case.observed_path.exists() and stored_observation(case) == observation
+            same = case.observed_path.exists() and case.observation_for(major) == observation
             differing += not same
-            verdict += "" if same else "  DIFFERS from observed.json"
+            verdict += "" if same else "  DIFFERS from the recording"
         else:
-            write_observed(case, observation, versions)
+            verdict += f"  -> {write_observed(case, observation, versions).name}"
         print(f"{case.name:48} {verdict:14} {time.monotonic() - started:5.1f}s", flush=True)
     return 1 if differing else 0
 

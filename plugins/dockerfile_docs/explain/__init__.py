@@ -31,23 +31,58 @@ A finding can be silenced where it is not wanted:
 
 * BuildKit's own ``check`` parser directive also silences the rules that
   carry one of the BuildKit check names it skips (``skip=all`` silences every
-  BuildKit-mapped rule)::
+  BuildKit-mapped rule); experimental BuildKit checks are reported only
+  where it turns them on::
 
-      # check=skip=JSONArgsRecommended,StageNameCasing
+      # check=skip=JSONArgsRecommended,StageNameCasing;experimental=CopyIgnoredFile
+
+With ``# check=error=true`` a BuildKit warning that is left fails the build,
+as it does in BuildKit: the analysis gets a build error (*lint violation
+found for rules: ...*) at the first such warning, reported by DD001.
 
 A rule is named by its code, its name, or its BuildKit check name, in any case.
 """
 
 from __future__ import annotations
 
-from ..model import SEVERITY_ORDER, Analysis, Finding
+from ..model import SEVERITY_ORDER, Analysis, BuildError, Finding
 from .registry import all_rules
-from .silencing import read_silences
+from .silencing import Silences, read_silences
 
 
 def run_rules(analysis: Analysis) -> list[Finding]:
-    """Every rule's findings on ``analysis``, silenced ones left out, sorted by line."""
+    """Every rule's findings on ``analysis``, silenced ones left out, sorted by line.
+
+    Where the ``check`` directive fails the build (``error=true`` with a
+    BuildKit warning left, or an option BuildKit cannot read), the build
+    error is added to ``analysis.build_errors`` first, so DD001 reports it.
+    """
     silences = read_silences(analysis.dockerfile)
+    findings = _findings(analysis, silences)
+    failure = _check_failure(analysis, silences, findings)
+    if failure is not None:
+        analysis.build_errors = sorted([*analysis.build_errors, failure], key=lambda e: e.line)
+        findings = _findings(analysis, silences)
+    return findings
+
+
+def _check_failure(analysis: Analysis, silences: Silences, findings: list[Finding]) -> BuildError | None:
+    checks = silences.checks
+    directive_line = next((d.line for d in analysis.dockerfile.directives if d.name == "check"), 1)
+    if checks.problem is not None:
+        return BuildError(directive_line, checks.problem, analysis.target)
+    if not checks.error:
+        return None
+    violations = [f for f in findings if f.buildkit]
+    if not violations:
+        return None
+    names = sorted({f.buildkit for f in violations if f.buildkit})
+    line = min(f.line for f in violations)
+    message = f"lint violation found for rules: {', '.join(names)} (`# check=error=true` on line {directive_line} makes BuildKit's warnings errors)"
+    return BuildError(line, message, analysis.target)
+
+
+def _findings(analysis: Analysis, silences: Silences) -> list[Finding]:
     findings: list[Finding] = []
     fallbacks: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()

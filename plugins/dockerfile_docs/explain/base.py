@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ..model import Analysis, Finding, Severity
+from ..model import Analysis, BuildOptions, Finding, ImageFacts, Severity
 
 _UNCHANGED = object()
 
@@ -28,10 +28,25 @@ class Rule:
     groups: ClassVar[tuple[str, ...]] = ()
     severity: ClassVar[Severity]
     buildkit: ClassVar[str | None] = None
+    buildkit_experimental: ClassVar[bool] = False
+    """BuildKit's check is experimental: it runs only where ``# check=experimental=`` names it."""
     fallback: ClassVar[bool] = False
     """A fallback rule's finding is dropped where another rule reports an error on the same line."""
     example_build_args: ClassVar[tuple[tuple[str, str], ...]] = ()
     """Build args (name, value) the docstring's examples are analyzed with, e.g. to show an ignored one."""
+    example_ignore_patterns: ClassVar[tuple[str, ...]] = ()
+    """The ``.dockerignore`` of the examples' build context, for rules that read it."""
+    example_images: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """Base images (reference, platform) the examples are analyzed as knowing, for rules that need an image's facts."""
+
+    @classmethod
+    def example_options(cls) -> BuildOptions:
+        """The build options the docstring's examples are analyzed with."""
+        return BuildOptions(
+            build_args=dict(cls.example_build_args),
+            images={reference: ImageFacts(platform=platform) for reference, platform in cls.example_images},
+            ignore_patterns=cls.example_ignore_patterns or None,
+        )
 
     @classmethod
     def group(cls) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..analyze import PLATFORM_ARGS, platform_values
 from ..expand import Expander, ExpansionError, split_key_values
-from ..model import Analysis, Instruction, Stage, Variable, VarReference
+from ..model import Analysis, ImageFacts, Instruction, Stage, Variable, VarReference
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
 
@@ -100,6 +100,43 @@ def root_is_scratch(analysis: Analysis, stage: Stage) -> bool:
 
 def root_image(analysis: Analysis, stage: Stage) -> str:
     return stage_chain(analysis, stage)[0].base_resolved
+
+
+def image_facts(analysis: Analysis, reference: str) -> ImageFacts | None:
+    """What the build options say of image ``reference`` (as written, or with ``docker.io`` spelled out)."""
+    images = analysis.options.images
+    if not images:
+        return None
+    found = images.get(reference)
+    if found is None:
+        for candidate in _reference_spellings(reference):
+            found = images.get(candidate)
+            if found is not None:
+                break
+    return found
+
+
+def _reference_spellings(reference: str) -> list[str]:
+    name = reference if (":" in reference.rsplit("/", 1)[-1] or "@" in reference) else reference + ":latest"
+    spellings = [name]
+    first = name.split("/", 1)[0]
+    if "/" not in name or not ("." in first or ":" in first or first == "localhost"):
+        spellings.append(("docker.io/" if "/" in name else "docker.io/library/") + name)
+    return spellings
+
+
+def image_defines(analysis: Analysis, reference: VarReference) -> bool | None:
+    """Whether the root image of the reference's stage sets the variable; ``None`` when its environment is unknown."""
+    env = root_environment(analysis, analysis.stages[reference.stage])
+    return None if env is None else reference.name in env
+
+
+def root_environment(analysis: Analysis, stage: Stage) -> dict[str, str] | None:
+    """The environment a stage's root image gives it: empty for scratch, ``None`` when unknown."""
+    if root_is_scratch(analysis, stage):
+        return {}
+    facts = image_facts(analysis, root_image(analysis, stage))
+    return None if facts is None else facts.env
 
 
 def later_declaration(stage: Stage, name: str, after_line: int, escape: str) -> Instruction | None:

@@ -3,10 +3,12 @@
 * ``# dockerfile-docs: ignore=DD101,UndefinedVar`` on the comment lines
   directly above an instruction silences those rules for that instruction;
 * ``# dockerfile-docs: ignore-file=DD101`` anywhere silences them in the file;
-* BuildKit's ``# check=skip=RuleName,Other`` (or ``skip=all``) directive
-  silences the findings that carry one of those BuildKit check names.
+* BuildKit's ``# check=`` directive decides, as in BuildKit, which findings
+  carrying a BuildKit check name are made: ``skip=`` turns checks off,
+  experimental checks are off unless ``experimental=`` names them (see
+  :mod:`.checks`; there, names are matched exactly, as BuildKit does).
 
-Rules are named by code, name, alias or BuildKit check name, in any case.
+In the comments, rules are named by code, name, alias or BuildKit check name, in any case.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Dockerfile, Finding
+from .checks import CheckConfig, check_config
 from .registry import find_rule
 
 MARKER = "dockerfile-docs:"
@@ -25,12 +28,14 @@ class Silences:
 
     file_wide: set[str] = field(default_factory=set)
     by_instruction: list[tuple[int, int, set[str]]] = field(default_factory=list)
-    buildkit_skipped: set[str] = field(default_factory=set)
-    buildkit_skip_all: bool = False
+    checks: CheckConfig = field(default_factory=CheckConfig)
 
     def silences(self, finding: Finding) -> bool:
-        if finding.buildkit and (self.buildkit_skip_all or finding.buildkit.lower() in self.buildkit_skipped):
-            return True
+        if finding.buildkit:
+            rule = find_rule(finding.rule)
+            experimental = rule is not None and rule.buildkit_experimental
+            if not self.checks.runs(finding.buildkit, experimental):
+                return True
         names = _names_of(finding)
         if names & self.file_wide:
             return True
@@ -63,16 +68,7 @@ def parse_request(comment_text: str) -> tuple[str, set[str]] | None:
 
 
 def read_silences(dockerfile: Dockerfile) -> Silences:
-    silences = Silences()
-    check = dockerfile.directive("check")
-    if check:
-        for part in check.split(";"):
-            key, sep, value = part.partition("=")
-            if sep and key.strip().lower() == "skip":
-                names = _split_names(value)
-                if "all" in names:
-                    silences.buildkit_skip_all = True
-                silences.buildkit_skipped |= names
+    silences = Silences(checks=check_config(dockerfile))
     comment_lines = {c.line: c for c in dockerfile.comments}
     for comment in dockerfile.comments:
         request = parse_request(comment.text)

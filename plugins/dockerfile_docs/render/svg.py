@@ -107,6 +107,8 @@ def build_stage_graph(analysis: Analysis) -> StageGraph:
 
     raw_edges: list[tuple[str, str, DiagramEdgeKind, Edge | None, tuple[str, ...]]] = []
     for edge in sorted(analysis.edges, key=lambda e: (e.target, e.line, EDGE_KIND_ORDER.index(e.kind))):
+        if edge.source == edge.target:
+            continue  # a stage that copies or mounts from itself: BuildKit's circular dependency, explained by DD001
         target_stage = stages[edge.target]
         if isinstance(edge.source, int):
             source_key = node_of_stage[edge.source]

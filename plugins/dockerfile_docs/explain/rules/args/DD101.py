@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from ....analyze import platform_values
 from ....model import Analysis, Finding
 from ...base import Rule
-from ...facts import quote_value, undeclared_kind
+from ...facts import image_defines, quote_value, undeclared_kind
 
 
 class GlobalArgNotRedeclared(Rule):
@@ -48,7 +48,7 @@ class GlobalArgNotRedeclared(Rule):
         platform = platform_values(analysis.options)
         for reference in analysis.references:
             kind = undeclared_kind(analysis, reference)
-            if kind not in ("global", "platform"):
+            if kind not in ("global", "platform") or image_defines(analysis, reference):
                 continue
             seen_as = "the shell sees it unset" if reference.by_shell else "BuildKit expands it to an empty string"
             if kind == "platform":

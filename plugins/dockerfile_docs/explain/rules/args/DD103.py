@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from ....analyze import PLATFORM_ARGS
 from ....model import Analysis, Finding
 from ...base import Rule
-from ...facts import later_declaration, undeclared_kind
+from ...facts import image_defines, later_declaration, undeclared_kind
 
 
 class ArgUsedBeforeDeclared(Rule):
@@ -42,7 +42,7 @@ class ArgUsedBeforeDeclared(Rule):
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         escape = analysis.dockerfile.escape
         for reference in analysis.references:
-            if undeclared_kind(analysis, reference) != "later":
+            if undeclared_kind(analysis, reference) != "later" or image_defines(analysis, reference):
                 continue
             stage = analysis.stages[reference.stage]
             declaration = later_declaration(stage, reference.name, reference.instruction_line, escape)

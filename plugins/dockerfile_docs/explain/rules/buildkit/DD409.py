@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ....model import Analysis, Finding
 from ...base import Rule
-from ...facts import root_image, root_is_scratch, scope_at, suggestion, undeclared_kind
+from ...facts import root_environment, root_image, scope_at, suggestion, undeclared_kind
 
 ALWAYS_SET = frozenset({"PATH"})
 """BuildKit gives every stage a PATH, even on scratch."""
@@ -17,7 +17,9 @@ class UndefinedVar(Rule):
     STOPSIGNAL, USER, VOLUME, WORKDIR and flag values, from the ARGs and ENVs
     in scope and the base image's environment. BuildKit's check: *Variables
     should be defined before their use*. (Global ARGs and ARGs declared
-    further down have their own, more specific rules.)
+    further down have their own, more specific rules.) The base image may
+    define the variable; where dockerfile-docs does not know that image's
+    environment, the finding says so and does not claim BuildKit's warning.
 
     Why it matters:
     An undeclared name expands to an empty string without any error: often a
@@ -50,11 +52,14 @@ class UndefinedVar(Rule):
             if undeclared_kind(analysis, reference) != "undeclared":
                 continue
             stage = analysis.stages[reference.stage]
+            image_env = root_environment(analysis, stage)
+            if image_env is not None and reference.name in image_env:
+                continue
             message = f"`${reference.name}` is used here, but no ARG or ENV declares it"
-            if root_is_scratch(analysis, stage):
+            if image_env is not None:
                 message += ", so BuildKit expands it to an empty string"
             else:
                 message += f": unless the base image `{root_image(analysis, stage)}` sets it in its environment, it expands to an empty string"
             close = suggestion(reference.name, sorted(scope_at(analysis, reference.instruction_line)))
             message += f" (did you mean `${close}`?)." if close else "."
-            yield self.finding(reference.line, message)
+            yield self.finding(reference.line, message, buildkit=self.buildkit if image_env is not None else None)

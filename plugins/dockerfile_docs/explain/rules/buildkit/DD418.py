@@ -11,7 +11,8 @@ class NoEmptyContinuation(Rule):
 
     A line ending with `\` continues on the next line; BuildKit drops empty
     lines in between, but warns: *Empty continuation lines will become errors
-    in a future release*.
+    in a future release*. BuildKit reports it once per instruction, at the
+    instruction's last line.
 
     Why it matters:
     An empty line usually means a `\` was left behind by an edit: the next
@@ -40,9 +41,14 @@ class NoEmptyContinuation(Rule):
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for instruction in analysis.dockerfile.instructions:
-            for line in instruction.empty_continuation_lines:
-                yield self.finding(
-                    line,
-                    f"Empty line inside the {instruction.keyword} that starts on line {instruction.start_line}: BuildKit "
-                    f"joins over it for now, but this will become an error. Remove the line (or the `\\` before it).",
-                )
+            empty = instruction.empty_continuation_lines
+            if not empty:
+                continue
+            last_line = instruction.heredocs[0].start_line - 1 if instruction.heredocs else instruction.end_line
+            lines = ", ".join(str(line) for line in empty)
+            yield self.finding(
+                last_line,
+                f"Empty line{'s' if len(empty) > 1 else ''} ({lines}) inside the {instruction.keyword} that starts on line "
+                f"{instruction.start_line}: BuildKit joins over {'them' if len(empty) > 1 else 'it'} for now, but this "
+                f"will become an error. Remove {'them' if len(empty) > 1 else 'the line'} (or the `\\` before).",
+            )

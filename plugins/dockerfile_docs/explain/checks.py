@@ -1,0 +1,85 @@
+"""BuildKit's ``# check=`` directive: which build checks run, and whether a warning fails the build.
+
+The directive is read as BuildKit's ``linter.ParseLintOptions`` reads it, up
+to three ``;``-separated options:
+
+* ``skip=Name,Other`` (or ``skip=all``) turns those checks off; it never
+  touches an experimental check;
+* ``experimental=Name,Other`` (or ``experimental=all``) turns experimental
+  checks on; they are off otherwise;
+* ``error=true`` makes any warning that is left fail the build with *lint
+  violation found for rules: ...*, after the whole target was converted
+  (cases ``check-error-true-fails-on-a-warning``,
+  ``check-experimental-check-fails-when-enabled``).
+
+Check names are matched exactly, as BuildKit does: ``skip=fromascasing``
+skips nothing. An option BuildKit cannot read fails the build with *failed
+to parse check options*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Dockerfile
+
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+"""The spellings Go's ``strconv.ParseBool`` accepts."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConfig:
+    """What a ``# check=`` directive asks of BuildKit's build checks."""
+
+    skip_all: bool = False
+    skip: frozenset[str] = frozenset()
+    experimental_all: bool = False
+    experimental: frozenset[str] = frozenset()
+    error: bool = False
+    problem: str | None = None
+    """BuildKit's message for a directive it cannot read; the build fails with it."""
+
+    def runs(self, check: str, experimental: bool) -> bool:
+        """Whether BuildKit runs the build check named ``check`` under this directive."""
+        if experimental:
+            return self.experimental_all or check in self.experimental
+        return not (self.skip_all or check in self.skip)
+
+
+def _names(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(","))
+
+
+def parse_check_directive(value: str | None) -> CheckConfig:
+    """The :class:`CheckConfig` of a directive's value (``None``: no directive)."""
+    text = (value or "").strip()
+    if not text:
+        return CheckConfig()
+    skip_all = experimental_all = error = False
+    skip: frozenset[str] = frozenset()
+    experimental: frozenset[str] = frozenset()
+    for part in text.split(";", 2):
+        key, sep, option = part.partition("=")
+        if not sep:
+            return CheckConfig(problem=f'failed to parse check options: invalid check option "{part}"')
+        key = key.strip()
+        option = option.strip()
+        if key == "skip":
+            skip_all = option == "all"
+            skip = frozenset() if skip_all else _names(option)
+        elif key == "experimental":
+            experimental_all = option == "all"
+            experimental = frozenset() if experimental_all else _names(option)
+        elif key == "error":
+            if option not in _TRUE | _FALSE:
+                return CheckConfig(problem=f'failed to parse check options: failed to parse check option "{part}"')
+            error = option in _TRUE
+        else:
+            return CheckConfig(problem=f'failed to parse check options: invalid check option "{key}"')
+    return CheckConfig(skip_all, skip, experimental_all, experimental, error)
+
+
+def check_config(dockerfile: Dockerfile) -> CheckConfig:
+    """The check configuration the file's own ``# check=`` directive sets."""
+    return parse_check_directive(dockerfile.directive("check"))

@@ -1,0 +1,6 @@
+FROM busybox:1.36
+RUN echo one && \
+
+    echo two && \
+
+    echo three

@@ -1,0 +1,2 @@
+FROM --platform=linux/arm64 busybox:1.36
+RUN uname -m

@@ -1,0 +1,2 @@
+FROM --platform=linux/arm64 alpine:3.20
+RUN uname -m

@@ -1,0 +1,3 @@
+# the version
+ARG VERSION=1
+FROM busybox:1.36

@@ -111,6 +111,7 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    endings = ["\r\n" if line.endswith("\r") else "\n" for line in lines]
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
 
     directives, first_body_line = _read_directives(lines, path)
@@ -162,10 +163,10 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
                     if candidate == name:
                         terminated = True
                         break
-                    body_lines.append(raw.lstrip("\t") if chomp else raw)
+                    body_lines.append((raw.lstrip("\t") if chomp else raw) + endings[index - 1])
                 if not terminated:
                     raise DockerfileError(path, start_line, f"unterminated heredoc: no line reads {name!r} after line {start_line}")
-                body = "".join(line + "\n" for line in body_lines)
+                body = "".join(body_lines)
                 heredocs.append(Heredoc(name, body, chomp, expand, body_start, index))
             instruction.heredocs = tuple(heredocs)
             instruction.end_line = index

@@ -45,7 +45,10 @@ A rule is named by its code, its name, or its BuildKit check name, in any case.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model import SEVERITY_ORDER, Analysis, BuildError, Finding
+from .checks import DISPATCH_CHECKS
 from .registry import all_rules
 from .silencing import Silences, read_silences
 
@@ -82,6 +85,15 @@ def _check_failure(analysis: Analysis, silences: Silences, findings: list[Findin
     return BuildError(line, message, analysis.target)
 
 
+def _as_buildkit_sees(analysis: Analysis, finding: Finding) -> Finding:
+    """A finding keeps BuildKit's check name only where BuildKit runs that check (see ``DISPATCH_CHECKS``)."""
+    if finding.buildkit in DISPATCH_CHECKS:
+        stage = analysis.stage_of_line(finding.line)
+        if stage is not None and not stage.needed:
+            return replace(finding, buildkit=None)
+    return finding
+
+
 def _findings(analysis: Analysis, silences: Silences) -> list[Finding]:
     findings: list[Finding] = []
     fallbacks: list[Finding] = []
@@ -92,6 +104,7 @@ def _findings(analysis: Analysis, silences: Silences) -> list[Finding]:
             if key in seen or silences.silences(finding):
                 continue
             seen.add(key)
+            finding = _as_buildkit_sees(analysis, finding)
             (fallbacks if rule_class.fallback else findings).append(finding)
     error_lines = {f.line for f in findings if f.severity == "error"}
     findings += [f for f in fallbacks if f.line not in error_lines]

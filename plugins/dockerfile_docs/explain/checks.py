@@ -23,6 +23,19 @@ from dataclasses import dataclass
 
 from ..model import Dockerfile
 
+DISPATCH_CHECKS = frozenset({
+    "CopyIgnoredFile", "ExposeInvalidFormat", "ExposeProtoCasing", "InvalidBaseImagePlatform", "JSONArgsRecommended",
+    "LegacyKeyValueFormat", "MultipleInstructionsDisallowed", "SecretsUsedInArgOrEnv", "UndefinedVar",
+    "WorkdirRelativePath",
+})
+"""The checks BuildKit runs while it converts a stage, so only in the stages the target needs.
+
+The others (casing, stage names, FROM arguments, empty continuations,
+descriptions) run on the parsed file, in every stage. Seen with
+``--call=check`` on the handbook's examples: a shell-form CMD in a stage the
+target skips gets no ``JSONArgsRecommended``.
+"""
+
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
 """The spellings Go's ``strconv.ParseBool`` accepts."""

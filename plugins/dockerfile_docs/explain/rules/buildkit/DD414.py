@@ -46,7 +46,15 @@ class InvalidDefaultArgInFrom(Rule):
         stage_names = {s.name.lower() for s in analysis.stages if s.name}
         for stage in analysis.stages:
             result, names = expand_quietly(stage.base, env, analysis.dockerfile.escape)
-            if not names or result.lower() == "scratch" or result in stage_names or is_valid_image_reference(result):
+            if result.lower() == "scratch" or result in stage_names or is_valid_image_reference(result):
+                continue
+            if not names:
+                yield self.finding(
+                    stage.from_line,
+                    f"`FROM {stage.base}` names no valid image (BuildKit's check words it as *Default value for ARG "
+                    f"{stage.base} results in empty or invalid base image name*, though no ARG is involved): image "
+                    f"names are lower-case, and a stage is named by its `AS` name as written in lower case.",
+                )
                 continue
             missing = [n for n in dict.fromkeys(names) if not env.get(n)]
             culprits = ", ".join(

@@ -38,8 +38,9 @@ def project(tmp_path: Path) -> Path:
     return target
 
 
-def mkdocs_build(project: Path, config: str = "mkdocs.yml", *, strict: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = [str(MKDOCS), "build", "-f", str(project / config), "-d", str(project / "site")]
+def mkdocs_build(project: Path, config: str = "mkdocs.yml", *, strict: bool = True, env: dict[str, str] | None = None,
+                 extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    command = [str(MKDOCS), "build", "-f", str(project / config), "-d", str(project / "site"), *extra]
     if strict:
         command.append("--strict")
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DOCKERFILE_DOCS_")}
@@ -204,6 +205,24 @@ def test_strict_build_fails_on_a_broken_example_naming_page_example_and_line(pro
     assert any("index.md" in line and "example 'greeting'" in line and "Dockerfile:3" in line for line in warnings), completed.stderr
     assert "Aborted" in completed.stdout + completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("quiet", ["-q", "--quiet"])
+def test_strict_build_fails_on_a_broken_example_even_when_quiet(project: Path, quiet: str) -> None:
+    """MkDocs does not count the warnings it does not show (MkDocs issue 4126); the plugin fails the build itself."""
+    (project / "examples" / "greeting" / "Dockerfile").write_text("FROM busybox:1.36 AS build\nRUN true\nNOT_AN_INSTRUCTION\n")
+    completed = mkdocs_build(project, extra=(quiet,))
+    assert completed.returncode != 0
+    problem_lines = [line for line in completed.stderr.splitlines() if "example 'greeting'" in line]
+    assert problem_lines and all("index.md" in line and "Dockerfile:3" in line for line in problem_lines), completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_strict_build_names_each_problem_once(project: Path) -> None:
+    (project / "examples" / "greeting" / "Dockerfile").write_text("FROM busybox:1.36 AS build\nRUN true\nNOT_AN_INSTRUCTION\n")
+    completed = mkdocs_build(project)
+    warnings = [line for line in completed.stderr.splitlines() if "WARNING" in line and "example 'greeting'" in line]
+    assert len(warnings) == 1, completed.stderr
 
 
 def test_strict_build_fails_on_a_missing_example(project: Path) -> None:

@@ -8,6 +8,9 @@ What it adds to a site:
   example, ``embed/<example>/index.html`` (standalone) and ``diagram.svg``;
 * warnings naming page, example and line for everything that makes a page
   claim something unchecked, so ``mkdocs build --strict`` fails on them;
+  under strict mode the plugin fails the build itself after it, listing
+  them, since MkDocs does not count the warnings it does not show
+  (``mkdocs build --strict -q`` would otherwise pass: MkDocs issue 4126);
 * with ``verification: build``, a verification of the stale examples before
   any page renders; with ``mkdocs serve``, a watch on the examples folder;
 * for the site's search (MkDocs' or Material's), each block's searchable
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
@@ -75,6 +79,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         self._rule_files: dict[str, File] = {}
         self._embeds: dict[str, _EmbedFiles] = {}
         self._reported: set[tuple[str, Problem]] = set()
+        self._warned: list[tuple[str, Problem]] = []
         self._examples_warned_on_pages: set[str] = set()
         self._deferred: list[tuple[str, Problem]] = []
         self._searchable: dict[str, list[tuple[str, str]]] = {}
@@ -103,6 +108,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
             return None
         self.cache.mark()
         self._reported.clear()
+        self._warned.clear()
         self._examples_warned_on_pages.clear()
         self._deferred.clear()
         self._searchable.clear()
@@ -213,11 +219,19 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
     on_page_context = CombinedEvent(_give_search_the_searchable_content, _restore_the_page_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Problems of examples that no page shows still deserve a warning (from their embed files)."""
+        """Problems of examples that no page shows still deserve a warning (from their embed files).
+
+        In strict mode every problem warned about fails the build here, one
+        line each, whatever the log level lets MkDocs count.
+        """
         for where, problem in self._deferred:
             if problem.example not in self._examples_warned_on_pages:
                 self._warn(where, problem)
         self._deferred.clear()
+        if config.strict and self._warned:
+            lines = "\n".join(f"  {where}: {problem.describe()}" for where, problem in self._warned)
+            count = len(self._warned)
+            raise PluginError(f"dockerfile-docs: {count} problem{'s' if count != 1 else ''} with examples in strict mode:\n{lines}")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         if not self.config.enabled or self.renderer is None:
@@ -250,6 +264,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         if (where, problem) in self._reported:
             return
         self._reported.add((where, problem))
+        self._warned.append((where, problem))
         log.warning("%s: %s", where, problem.describe())
 
     # ----------------------------------------------------------------- rules reference

@@ -103,6 +103,8 @@ def buildkit_checks(build: CheckedBuild) -> CheckReport:
     if build.platform:
         command += ["--platform", build.platform]
     completed = subprocess.run([*command, str(build.context)], capture_output=True, text=True, timeout=120)
+    if "unknown flag: --call" in completed.stderr:
+        pytest.skip("this buildx has no --call=check (buildx 0.15 and later have it; CI runs 0.29)")
     if not completed.stdout.strip().startswith("{"):
         raise BuildKitRefused(completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "no output")
     report = json.loads(completed.stdout)

@@ -153,3 +153,18 @@ def test_a_dockerfile_that_does_not_parse_raises_with_the_line(examples: Path) -
     with pytest.raises(DockerfileError) as caught:
         example_inputs(load_example(examples / "hello"))
     assert caught.value.line == 2
+
+
+def test_the_verify_package_has_one_direction_example_then_inputs_then_results() -> None:
+    """What an example is → what it was built from → what the build showed: no module imports one to its right."""
+    import ast
+
+    import dockerfile_docs.verify as package
+
+    order = ["example", "frontend", "context", "inputs", "results"]
+    folder = Path(package.__file__).parent
+    for position, name in enumerate(order):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+        later = set(order[position + 1 :]) | {"engine", "runner", "command", "buildlog"}
+        assert imported & later == set(), f"verify/{name}.py imports {sorted(imported & later)}"

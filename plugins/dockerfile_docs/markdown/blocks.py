@@ -474,9 +474,12 @@ class BlockRenderer:
         return self._panels[example.name]
 
     def _results(self, example: Example) -> ResultsPanel:
-        from ..render.results import render_result_panel, result_status_html
+        from ..render.results import not_built_status_html, render_not_built_panel, render_result_panel, result_status_html
         from ..verify.results import lookup_result
 
+        if not example.verify:
+            reason = example.not_verified_reason or "verify: false"
+            return ResultsPanel(render_not_built_panel(reason), (), not_built_status_html(reason))
         lookup = lookup_result(example, self.settings.cache_dir, stand_ins_file=self.settings.stand_ins)
         result = lookup.result
         hint = f"run `dockerfile-docs verify {example.name}`"

@@ -239,10 +239,28 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         examples_dir = self.renderer.settings.examples_dir
         if examples_dir.is_dir():
             server.watch(str(examples_dir))
+        for path in self._example_sources_outside(examples_dir):
+            server.watch(str(path), recursive=path.is_dir())
         stand_ins = self.renderer.settings.stand_ins
         if stand_ins is not None and stand_ins.is_file() and examples_dir not in stand_ins.parents:
             server.watch(str(stand_ins), recursive=False)
         return server
+
+    def _example_sources_outside(self, examples_dir: Path) -> list[Path]:
+        """The contexts and Dockerfiles that examples name outside the examples folder, for ``mkdocs serve`` to watch."""
+        assert self.renderer is not None
+        outside: set[Path] = set()
+        examples_root = examples_dir.resolve()
+        for name in self.renderer.example_names():
+            try:
+                example = self.renderer.load_example(name)
+            except DockerfileDocsError:
+                continue
+            for path in (example.context.resolve(), example.dockerfile_path.resolve()):
+                if examples_root not in path.parents and path != examples_root:
+                    outside.add(path)
+        contexts = {path for path in outside if path.is_dir()}
+        return sorted(path for path in outside if not any(folder in path.parents for folder in contexts))
 
     # ----------------------------------------------------------------- problems
 
@@ -309,7 +327,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
                 example = self.renderer.load_example(name)
             except DockerfileDocsError:
                 continue  # reported where the example is rendered
-            if lookup_result(example, settings.cache_dir, stand_ins_file=settings.stand_ins).stale:
+            if example.verify and lookup_result(example, settings.cache_dir, stand_ins_file=settings.stand_ins).stale:
                 stale.append(example)
         if not stale:
             log.info("dockerfile-docs: every example has an up-to-date verification result")

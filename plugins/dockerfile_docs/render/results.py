@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from ..verify.inputs import StandIn
 from ..verify.results import (
     Check,
     ExampleResult,
@@ -48,10 +49,32 @@ def render_result_panel(result: ExampleResult | None, *, stale_reason: str | Non
     for index, target in enumerate(result.targets):
         parts.append(_target_section(result, target, index))
     if result.stand_ins:
-        items = "".join(f"<li>{_e(stand_in.describe())}</li>" for stand_in in result.stand_ins)
+        items = "".join(f"<li>{_e(_stand_in_text(stand_in, result))}</li>" for stand_in in result.stand_ins)
         parts.append(f'<ul class="dd-result-stand-ins" style="{_MUTED_STYLE}">{items}</ul>\n')
     parts.append("</div>\n")
     return "".join(parts)
+
+
+def _stand_in_text(stand_in: StandIn, result: ExampleResult) -> str:
+    """A stand-in in words; the built-in frontend is named by the engine that provided it."""
+    text = stand_in.describe()
+    if stand_in.is_frontend and result.engine is not None:
+        text += f" (the Dockerfile frontend of Docker Engine {result.engine.server_version})"
+    return text
+
+
+def render_not_built_panel(reason: str) -> str:
+    """The panel of an analysis-only example (``verify: false``): why it is not built, where results would be."""
+    return (
+        f'<div class="dd-result dd-result-not-built" style="{_FRAME_STYLE}">\n'
+        f'<p class="dd-result-status"><strong>Not built by the handbook</strong>: {_e(reason)}</p>\n'
+        "<p>The listing, the diagram and the explanations come from the analysis alone; no build checked them.</p>\n"
+        "</div>\n"
+    )
+
+
+def not_built_status_html(reason: str) -> str:
+    return f'<p class="dd-result-status"><strong>Not built by the handbook</strong>: {_e(reason)}</p>\n'
 
 
 def result_status_html(result: ExampleResult | None) -> str:

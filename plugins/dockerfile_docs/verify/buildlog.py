@@ -1,9 +1,15 @@
 """Reading BuildKit's plain progress output: which step failed, on which Dockerfile line, and why.
 
 With ``--progress=plain`` every step is ``#N [stage i/n] INSTRUCTION``; a
-failing one is followed by ``#N ERROR: ...``, then BuildKit prints the
-Dockerfile excerpt headed ``<Dockerfile name>:<line>`` and a final
-``ERROR: failed to solve: ...`` line.
+failing one is followed by ``#N ERROR: ...``, then BuildKit prints a summary
+naming the step (`` > [stage i/n] INSTRUCTION:``), the Dockerfile excerpt
+headed ``<Dockerfile name>:<line>`` and a final ``ERROR: failed to solve:
+...`` line (buildx 0.29 puts ``failed to build: `` before it).
+
+Some failures are the engine's, not the example's: the network of a RUN
+step could not be set up, the storage or containerd failed, the daemon went
+away mid-build. :data:`ENGINE_FAULTS` recognises them, so they are reported
+as engine failures and never stored as the example's result.
 """
 
 from __future__ import annotations
@@ -12,7 +18,18 @@ import re
 from dataclasses import dataclass
 
 _STEP_ERROR = re.compile(r"^#(\d+) ERROR:", re.MULTILINE)
-_FINAL_ERROR = re.compile(r"^ERROR: (?:failed to solve: )?(.*)$", re.MULTILINE)
+_FINAL_ERROR = re.compile(r"^ERROR: (?:failed to build: )?(?:failed to solve: )?(.*)$", re.MULTILINE)
+_SUMMARY_STEP = re.compile(r"^ > (\[.+?\] .*):$", re.MULTILINE)
+ENGINE_FAULTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"to bridge \S+ failed|failed to (?:add|create) (?:interface|endpoint)|failed to set up container networking"
+                r"|network \S+ not found|failed to create network", re.IGNORECASE), "the engine could not set up the step's network"),
+    (re.compile(r"error creating overlay mount|failed to mount .*overlay|snapshotter|failed to prepare extraction snapshot"
+                r"|failed to create lease|input/output error|no space left on device", re.IGNORECASE), "the engine's storage failed"),
+    (re.compile(r"containerd|failed to create shim task|ttrpc|connection refused|transport is closing|error reading from server: EOF"
+                r"|rpc error: code = Unavailable|Error response from daemon: .*(?:restart|shutdown)", re.IGNORECASE),
+     "the engine (dockerd, containerd or BuildKit) failed or restarted during the build"),
+)
+"""Log patterns of failures that come from the engine, with what to call them."""
 _PULL_PATTERNS = (
     re.compile(r"failed to resolve source metadata for (?P<ref>\S+): "),
     re.compile(r"pull access denied for (?P<ref>[^,\s]+)"),
@@ -28,6 +45,8 @@ class BuildError:
     step: str | None
     unpullable: str | None
     tail: tuple[str, ...]
+    engine_fault: str | None = None
+    """What the engine failed at, when the failure is the engine's (see :data:`ENGINE_FAULTS`)."""
 
 
 def read_build_error(log: str, dockerfile_name: str, tail_lines: int = 30) -> BuildError:
@@ -40,7 +59,16 @@ def read_build_error(log: str, dockerfile_name: str, tail_lines: int = 30) -> Bu
         step=failing_step(log),
         unpullable=unpullable_reference(log) if final else None,
         tail=tuple(lines[-tail_lines:]),
+        engine_fault=engine_fault(message),
     )
+
+
+def engine_fault(message: str) -> str | None:
+    """Why the failure with this message is the engine's, or ``None`` when it may be the example's."""
+    for pattern, meaning in ENGINE_FAULTS:
+        if pattern.search(message):
+            return meaning
+    return None
 
 
 def failing_line(log: str, dockerfile_name: str) -> int | None:
@@ -53,7 +81,15 @@ def failing_line(log: str, dockerfile_name: str) -> int | None:
 
 
 def failing_step(log: str) -> str | None:
-    """``[build 2/3] RUN exit 3``: the header of the step whose ``#N ERROR`` line appears."""
+    """``[build 2/3] RUN exit 3``: the step BuildKit's error summary names, else the one whose ``#N ERROR`` line appears.
+
+    The summary is the authority: a step that BuildKit cancels, or one whose
+    cache key fails to compute (a COPY of a missing file), can print its
+    ``#N ERROR`` line after another step's.
+    """
+    summary = _SUMMARY_STEP.findall(log)
+    if summary:
+        return summary[-1].strip()
     errors = _STEP_ERROR.findall(log)
     if not errors:
         return None

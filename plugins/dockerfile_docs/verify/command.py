@@ -50,11 +50,18 @@ def _positive_int(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.report and args.report[0] not in ("json", "junit"):
         raise DockerfileDocsError(f"--report takes json or junit, not {args.report[0]!r}")
-    examples = select_examples(discover_examples(args.examples_dir), args.examples, args.examples_dir)
-    if not examples:
+    selected = select_examples(discover_examples(args.examples_dir), args.examples, args.examples_dir)
+    if not selected:
         raise DockerfileDocsError(f"{args.examples_dir}: no example folders (each needs an example.yml)")
+    for example in selected:
+        if not example.verify:
+            print(f"SKIP {example.name}: not verified (verify: false): {example.not_verified_reason}")
+    examples = [example for example in selected if example.verify]
     if args.check_committed:
         return check_committed(examples, args.stand_ins)
+    if not examples:
+        print(f"0 examples to verify: all {len(selected)} say verify: false")
+        return 0
 
     not_stored: ResultsNotStored | None = None
     with ConsoleProgress(sys.stderr) as progress:

@@ -4,6 +4,15 @@ An expectation that is silently ignored (a misspelt key, a float where a
 string was meant) would make a handbook claim something no build checked, so
 every unknown key and every wrong type is an :class:`ExampleConfigError`
 naming the file and the key path, e.g. ``targets[0].expect.max_size``.
+
+An example documents a Dockerfile where it lives: ``context`` (relative to
+the ``example.yml``) names the build context, ``dockerfile`` the Dockerfile
+(relative to the context, or an absolute path), so ``services/api/Dockerfile``
+is shown and built in place instead of copied into ``examples/``, where a
+copy would go stale. Both must stay inside the project root, the folder that
+holds the examples folder. ``verify: false`` with a ``reason`` makes an
+analysis-only example, for a Dockerfile that cannot be built where the
+handbook is (it needs a secret, the network, a private base image).
 """
 
 from __future__ import annotations
@@ -110,10 +119,19 @@ class Example:
     platform: str | None = None
     targets: tuple[TargetSpec, ...] = (TargetSpec(target=None),)
     config_path: Path | None = None
+    context_dir: Path | None = None
+    """The build context when ``context`` names one, else the example folder."""
+    verify: bool = True
+    not_verified_reason: str | None = None
+    """Why ``verify: false``: shown where results would be."""
+
+    @property
+    def context(self) -> Path:
+        return self.context_dir if self.context_dir is not None else self.directory
 
     @property
     def dockerfile_path(self) -> Path:
-        return self.directory / self.dockerfile
+        return self.context / self.dockerfile
 
     @property
     def default_stand_ins_file(self) -> Path:
@@ -141,8 +159,12 @@ def parse_size(value: object, path: Path | str = "example.yml", key: str = "max_
     return int(float(match.group(1)) * SIZE_UNITS[match.group(2)])
 
 
-def load_example(directory: Path | str) -> Example:
-    """Read ``directory/example.yml``; the folder name is the example's name."""
+def load_example(directory: Path | str, project_root: Path | None = None) -> Example:
+    """Read ``directory/example.yml``; the folder name is the example's name.
+
+    ``project_root`` bounds ``context`` and ``dockerfile``; by default it is
+    the folder that holds the examples folder.
+    """
     directory = Path(directory)
     config_path = directory / CONFIG_NAME
     try:
@@ -158,22 +180,43 @@ def load_example(directory: Path | str) -> Example:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ExampleConfigError(config_path, None, f"{where}not valid YAML: {problem}") from None
-    return example_from_mapping(data, directory, config_path)
+    return example_from_mapping(data, directory, config_path, project_root)
 
 
-def example_from_mapping(data: object, directory: Path, config_path: Path) -> Example:
+EXAMPLE_KEYS = ("title", "description", "context", "dockerfile", "build_args", "platform", "targets", "verify", "reason")
+
+
+def example_from_mapping(data: object, directory: Path, config_path: Path, project_root: Path | None = None) -> Example:
     """Validate the parsed YAML of an ``example.yml`` and build the :class:`Example`."""
     reader = _Reader(config_path)
-    mapping = reader.mapping(data, "", required=("title",), allowed=("title", "description", "dockerfile", "build_args", "platform", "targets"))
+    mapping = reader.mapping(data, "", required=("title",), allowed=EXAMPLE_KEYS)
     title = reader.string(mapping["title"], "title")
     if not title.strip():
         raise ExampleConfigError(config_path, "title", "must not be empty")
     description = reader.optional_string(mapping.get("description"), "description")
+    root = (project_root if project_root is not None else directory.parent.parent).resolve()
+    context_dir: Path | None = None
+    if mapping.get("context") is not None:
+        context_dir = reader.inside(directory / reader.string(mapping["context"], "context"), root, "context")
+        if not context_dir.is_dir():
+            raise ExampleConfigError(config_path, "context", f"{mapping['context']} is not a folder (it resolves to {context_dir})")
+    context = context_dir if context_dir is not None else directory
     dockerfile = reader.string(mapping.get("dockerfile", "Dockerfile"), "dockerfile")
-    if Path(dockerfile).is_absolute() or ".." in Path(dockerfile).parts:
-        raise ExampleConfigError(config_path, "dockerfile", "must be a path inside the example folder")
-    if not (directory / dockerfile).is_file():
-        raise ExampleConfigError(config_path, "dockerfile", f"{dockerfile} does not exist in {directory}")
+    if context_dir is None and not Path(dockerfile).is_absolute():
+        dockerfile_path = reader.inside(context / dockerfile, directory.resolve(), "dockerfile",
+                                        "must be a path inside the example folder (or set context: to build one elsewhere in the project)")
+    else:
+        dockerfile_path = reader.inside(context / dockerfile, root, "dockerfile")
+    if not dockerfile_path.is_file():
+        raise ExampleConfigError(config_path, "dockerfile", f"{dockerfile} does not exist (it resolves to {dockerfile_path})")
+    verify = mapping.get("verify", True)
+    if not isinstance(verify, bool):
+        raise ExampleConfigError(config_path, "verify", f"expected true or false, got {_type_name(verify)}")
+    reason = reader.optional_string(mapping.get("reason"), "reason")
+    if not verify and not (reason and reason.strip()):
+        raise ExampleConfigError(config_path, "reason", "required with verify: false: say why the example is not built (a secret, the network, a private base image)")
+    if verify and reason is not None:
+        raise ExampleConfigError(config_path, "reason", "only goes with verify: false")
     build_args = reader.build_args(mapping.get("build_args"), "build_args")
     platform = reader.optional_string(mapping.get("platform"), "platform")
     if platform is not None and not re.fullmatch(r"[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?", platform):
@@ -200,6 +243,9 @@ def example_from_mapping(data: object, directory: Path, config_path: Path) -> Ex
         platform=platform,
         targets=targets,
         config_path=config_path,
+        context_dir=context_dir,
+        verify=verify,
+        not_verified_reason=reason.strip() if reason else None,
     )
 
 
@@ -231,6 +277,13 @@ class _Reader:
 
     def fail(self, key: str, message: str) -> ExampleConfigError:
         return ExampleConfigError(self.path, key or None, message)
+
+    def inside(self, path: Path, root: Path, key: str, refusal: str | None = None) -> Path:
+        """``path`` resolved (links followed), refused when it leaves ``root``."""
+        resolved = path.resolve()
+        if resolved != root and root not in resolved.parents:
+            raise self.fail(key, refusal or f"{resolved} is outside the project root {root}: an example may only use files of its project")
+        return resolved
 
     def mapping(self, value: object, key: str, *, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any]:
         if not isinstance(value, dict):

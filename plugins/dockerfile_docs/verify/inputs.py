@@ -1,5 +1,9 @@
 """Everything that decides a build's outcome, reduced to a content hash.
 
+This is the middle of the package's one direction: what an example is
+(:mod:`.example`) → what it is built from (here) → what the build showed
+(:mod:`.results`); nothing here knows of results or of the engine.
+
 The *input hash* covers what the example folder and ``stand-ins.yml`` say:
 the Dockerfile, the context files after ``.dockerignore``, each target's
 build args, target and expectations, the platform and the stand-ins the
@@ -15,22 +19,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from ..analyze import analyze
 from ..errors import DockerfileError
 from ..model import BuildOptions, Stage
-from ..parse import read_dockerfile, read_dockerfile_bytes
+from ..parse import decode_dockerfile, parse_dockerfile, read_dockerfile, read_dockerfile_bytes
 from .context import context_files
 from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
-
-if TYPE_CHECKING:
-    from .results import EngineInfo
+from .frontend import BUILTIN, syntax_directive
 
 HASH_VERSION = "1"
 
@@ -53,7 +55,15 @@ class StandIn:
     local: str
     image_id: str | None = None
 
+    @property
+    def is_frontend(self) -> bool:
+        """A ``# syntax=`` frontend served by the engine's built-in one (see :mod:`.frontend`)."""
+        return self.local == BUILTIN
+
     def describe(self) -> str:
+        if self.is_frontend:
+            return (f"built with the engine's built-in Dockerfile frontend in place of {self.reference}, which cannot "
+                    "be pulled here: the # syntax= line was left out of the build, every instruction on its own line")
         return f"built with local stand-in {self.local} for {self.reference}"
 
     def to_json(self) -> dict[str, str | None]:
@@ -92,13 +102,20 @@ class ExampleInputs:
     plans: tuple[TargetPlan, ...]
     stand_ins: tuple[StandIn, ...]
 
-    def build_key(self, engine: EngineInfo, stand_in_ids: dict[str, str | None]) -> str:
-        payload = {"input": self.input_hash, "engine": engine.identity(), "stand_ins": dict(sorted(stand_in_ids.items()))}
+    def build_key(self, engine_identity: dict[str, str | None], stand_in_ids: dict[str, str | None]) -> str:
+        """The input hash with what only the engine knows: its identity (``EngineInfo.identity()``) and the stand-ins' image IDs."""
+        payload = {"input": self.input_hash, "engine": engine_identity, "stand_ins": dict(sorted(stand_in_ids.items()))}
         return _sha256(json.dumps(payload, sort_keys=True))
 
     def stand_ins_for(self, plan: TargetPlan) -> dict[str, str]:
-        by_reference = {stand_in.reference: stand_in.local for stand_in in self.stand_ins}
+        """The named contexts of a target's build: its base images' stand-ins (a frontend is none)."""
+        by_reference = {stand_in.reference: stand_in.local for stand_in in self.stand_ins if not stand_in.is_frontend}
         return {reference: by_reference[reference] for reference in plan.references if reference in by_reference}
+
+    @property
+    def frontend(self) -> StandIn | None:
+        """The built-in frontend standing in for the file's ``# syntax=`` image, if ``stand-ins.yml`` says so."""
+        return next((stand_in for stand_in in self.stand_ins if stand_in.is_frontend), None)
 
 
 def resolve_stand_ins_file(example: Example, stand_ins_file: Path | None) -> Path | None:
@@ -137,7 +154,7 @@ def _stand_ins_as_of(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for reference, local in data.items():
         if not isinstance(reference, str) or not isinstance(local, str) or not local.strip():
-            raise ExampleConfigError(path, str(reference), "expected a local image reference (a string), e.g. dockerfile-docs/busybox:local")
+            raise ExampleConfigError(path, str(reference), f"expected a local image reference (a string), e.g. dockerfile-docs/busybox:local, or {BUILTIN} for a # syntax= frontend")
         mapping[reference] = local.strip()
     return mapping
 
@@ -150,12 +167,18 @@ def example_inputs(example: Example, stand_ins_file: Path | None = None) -> Exam
     plans = tuple(_plan(example, spec, dockerfile_path, dockerfile_bytes) for spec in example.targets)
     used = sorted({reference for plan in plans for reference in plan.references if reference in stand_in_map})
     stand_ins = tuple(StandIn(reference=reference, local=stand_in_map[reference]) for reference in used)
+    frontend = _frontend_stand_in(dockerfile_bytes, str(dockerfile_path), stand_in_map)
+    if frontend is not None:
+        stand_ins = (frontend, *stand_ins)
 
     parts: dict[str, str] = {"hash-version": HASH_VERSION, "example": example.name}
     parts["dockerfile"] = _sha256(dockerfile_bytes)
     parts["dockerfile-path"] = example.dockerfile
-    for item in context_files(example.directory, dockerfile_path):
-        if item.path not in METADATA_FILES:
+    if example.context_dir is not None:
+        parts["context-path"] = os.path.relpath(example.context_dir, example.directory)
+    in_example_folder = example.context.resolve() == example.directory.resolve()
+    for item in context_files(example.context, dockerfile_path):
+        if not (in_example_folder and item.path in METADATA_FILES):
             parts[f"context/{item.path}"] = item.digest
     parts["platform"] = example.platform or ""
     for index, plan in enumerate(plans):
@@ -166,12 +189,28 @@ def example_inputs(example: Example, stand_ins_file: Path | None = None) -> Exam
     return ExampleInputs(example=example, parts=parts, input_hash=input_hash, plans=plans, stand_ins=stand_ins)
 
 
+def _frontend_stand_in(dockerfile_bytes: bytes, path: str, stand_in_map: dict[str, str]) -> StandIn | None:
+    try:
+        directive = syntax_directive(parse_dockerfile(decode_dockerfile(dockerfile_bytes, path), path))
+    except DockerfileError:
+        return None
+    if directive is None:
+        return None
+    for spelling in (directive.reference, directive.reference.removeprefix("docker.io/")):
+        if stand_in_map.get(spelling) == BUILTIN:
+            return StandIn(reference=directive.reference, local=BUILTIN)
+    return None
+
+
 def describe_changes(old: dict[str, str], new: dict[str, str]) -> str:
     """What differs between two input digests, in words: ``Dockerfile changed; context file app.go added``."""
     changes: list[str] = []
+    dockerfile_in_context = f"context/{new.get('dockerfile-path', old.get('dockerfile-path'))}"
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
+        if key == dockerfile_in_context and old.get("dockerfile") != new.get("dockerfile"):
+            continue  # the Dockerfile is also a file of its context: say it once
         state = "added" if key not in old else "removed" if key not in new else "changed"
         changes.append(f"{_part_name(key)} {state}")
     if not changes:
@@ -187,7 +226,7 @@ def _part_name(key: str) -> str:
         return f"stand-in for {key.removeprefix('stand-in/')}"
     if key.startswith("target["):
         return f"{key} (build args or expectations)"
-    return {"dockerfile": "Dockerfile", "hash-version": "result format"}.get(key, key)
+    return {"dockerfile": "Dockerfile", "hash-version": "result format", "context-path": "context folder"}.get(key, key)
 
 
 def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path, dockerfile_bytes: bytes) -> TargetPlan:

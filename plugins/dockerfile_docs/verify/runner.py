@@ -25,6 +25,7 @@ from ..errors import DockerfileDocsError
 from .buildlog import read_build_error
 from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineUnavailable
 from .example import Example
+from .frontend import BUILTIN, write_built_in_copy
 from .inputs import ExampleInputs, StandIn, TargetPlan, example_inputs
 from .results import (
     LOG_TAIL_LINES,
@@ -112,7 +113,7 @@ def verify_examples(
             run.advance(example.name, len(example.targets), "cannot be built", passed=False, kind="finish")
             continue
         if not rebuild:
-            stored = cached_result(run.cache_dir, item.input_hash, item.build_key(engine, run.stand_in_ids(item)))
+            stored = cached_result(run.cache_dir, item.input_hash, item.build_key(engine.identity(), run.stand_in_ids(item)))
             # A failure is built again: it may have been the engine's, and CI reruns are how people retry.
             if stored is not None and stored.passed:
                 results[index] = stored
@@ -188,6 +189,9 @@ class _Run:
     def stand_in_ids(self, inputs: ExampleInputs) -> dict[str, str | None]:
         ids: dict[str, str | None] = {}
         for stand_in in inputs.stand_ins:
+            if stand_in.is_frontend:
+                ids[stand_in.reference] = BUILTIN  # the engine's version, in the build key already, says which one
+                continue
             with self._lock:
                 known = stand_in.local in self._stand_in_ids
             if not known:
@@ -255,7 +259,7 @@ class _Run:
                 example=example.name,
                 title=example.title,
                 input_hash=inputs.input_hash,
-                build_key=inputs.build_key(self.engine, stand_in_ids),
+                build_key=inputs.build_key(self.engine.identity(), stand_in_ids),
                 verified_at=_now(),
                 engine=self.engine,
                 dockerfile=example.dockerfile,
@@ -318,11 +322,21 @@ class _TargetBuild:
         if not passed:
             self.fail("expectation", f"expected {name} {expected}, got {actual}", line=line)
 
+    def _dockerfile_to_build(self) -> Path:
+        """The Dockerfile as written, or its copy without the ``# syntax=`` line when the built-in frontend stands in."""
+        if self.inputs.frontend is None:
+            return self.example.dockerfile_path
+        copy = self.scratch / "built-in-frontend" / self.example.dockerfile_path.name
+        if not copy.is_file():
+            text = self.example.dockerfile_path.read_bytes().decode("utf-8", "surrogateescape")
+            write_built_in_copy(self.example.dockerfile_path, text, copy.parent)
+        return copy
+
     def build(self, target: str | None, label: str) -> BuildOutcome:
         self.run.emit("step", self.example.name, self.plan.name, f"building stage {label}", 0.0)
         request = BuildRequest(
-            context_dir=self.example.directory,
-            dockerfile=self.example.dockerfile_path,
+            context_dir=self.example.context,
+            dockerfile=self._dockerfile_to_build(),
             target=target,
             build_args=self.plan.build_args,
             platform=self.example.platform,
@@ -351,6 +365,17 @@ class _TargetBuild:
             self.fail("timeout", f"the build of stage {stage} timed out after {self.run.timeout:g} s", line=error.line, step=error.step, tail=error.tail)
         elif lost_engine is not None:
             self.fail("engine", f"the engine went away during the build of stage {stage}: {lost_engine}", line=error.line, step=error.step, tail=error.tail)
+        elif error.engine_fault is not None:
+            self.fail("engine", f"{error.engine_fault} (stage {stage}): {error.message}", line=error.line, step=error.step, tail=error.tail)
+        elif error.unpullable is not None and self._is_syntax_frontend(error.unpullable):
+            self.fail(
+                "pull",
+                f"the # syntax= frontend {error.unpullable} cannot be pulled ({error.message}); to build with the engine's "
+                f"built-in frontend instead, add '{error.unpullable}: {BUILTIN}' to stand-ins.yml",
+                line=error.line,
+                step=error.step,
+                tail=error.tail,
+            )
         elif error.unpullable is not None and error.unpullable not in {s.reference for s in self.inputs.stand_ins}:
             self.fail(
                 "pull",
@@ -362,7 +387,27 @@ class _TargetBuild:
             )
         elif not expected:
             where = f" at {error.step}" if error.step else ""
-            self.fail("build", f"the build of stage {stage} failed{where}: {error.message}", line=error.line, step=error.step, tail=error.tail)
+            self.fail("build", f"the build of stage {stage} failed{where}: {error.message}{self._labs_note(error.message)}",
+                      line=error.line, step=error.step, tail=error.tail)
+
+    def _is_syntax_frontend(self, reference: str) -> bool:
+        from ..parse import parse_dockerfile
+        from .frontend import syntax_directive
+
+        try:
+            text = self.example.dockerfile_path.read_bytes().decode("utf-8", "replace")
+            directive = syntax_directive(parse_dockerfile(text))
+        except (OSError, DockerfileDocsError):
+            return False
+        return directive is not None and reference in {directive.reference, directive.reference.removeprefix("docker.io/")}
+
+    def _labs_note(self, message: str) -> str:
+        """Where the built-in frontend stood in for a labs one and refused labs syntax, say so."""
+        frontend = self.inputs.frontend
+        if frontend is None or not frontend.reference.split("@", 1)[0].endswith("labs") or "unknown flag" not in message:
+            return ""
+        return (f" (the file names the labs frontend {frontend.reference}, whose syntax the engine's built-in "
+                "frontend does not have; build it where that image can be pulled)")
 
     def _engine_gone(self) -> str | None:
         """Why the engine no longer answers, or ``None``: a failed build is the example's only if the engine is still there."""

@@ -262,7 +262,7 @@ def test_a_missing_example_is_an_error_in_place(examples: Path) -> None:
     ("body", "expected"),
     [
         ("example: greeting\ncolour: red", "unknown key 'colour'"),
-        ("show: [diagram]", "'example' is required"),
+        ("show: [diagram]", "one of 'example' (a folder in the examples directory) or 'dockerfile'"),
         ("example: ../../etc", "expected a folder name"),
         ("example: greeting\nshow: [pictures]", "unknown part 'pictures'"),
         ("example: greeting\nbuild_args: [A, B]", "build_args: expected a mapping"),

@@ -381,3 +381,9 @@ def test_verification_build_verifies_stale_examples_before_pages_render(project:
     assert cached.returncode == 0, cached.stderr
     again = mkdocs_build(project, env={"DOCKERFILE_DOCS_VERIFY": "build"})
     assert "every example has an up-to-date verification result" in again.stderr
+
+
+def test_verification_off_from_the_environment_is_off_though_yaml_reads_it_as_false(project: Path) -> None:
+    completed = mkdocs_build(project, env={"DOCKERFILE_DOCS_VERIFY": "off"})
+    assert completed.returncode == 0, completed.stderr
+    assert "dd-result" not in (project / "site" / "index.html").read_text()

@@ -244,3 +244,60 @@ def test_following_the_stand_in_recipe_gives_an_image_an_example_verifies_with(t
     finally:
         subprocess.run(["docker", "rmi", "-f", "team/python:3.11-slim", "team/debian:bookworm"], capture_output=True, check=False)
         shutil.rmtree(team / "rootfs", ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def test_the_catalogue_finds_the_dockerfiles_matching_its_globs_and_skips_dependency_folders(team: Path) -> None:
+    from dockerfile_docs.catalog import find_dockerfiles
+
+    vendored = team / "services" / "web" / "node_modules" / "left-pad"
+    vendored.mkdir(parents=True)
+    (vendored / "Dockerfile").write_text("FROM scratch\n")
+    assert [page.dockerfile for page in find_dockerfiles(team, ["services/**/Dockerfile", "services/api/Dockerfile"])] == [
+        "services/api/Dockerfile",
+        "services/worker/Dockerfile",
+    ]
+
+
+def test_the_catalogue_gives_every_dockerfile_a_page_in_the_navigation(team: Path) -> None:
+    completed = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "-q"], cwd=team, capture_output=True, text=True, timeout=300,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("DOCKERFILE_DOCS_")}, "DOCKERFILE_DOCS_VERIFY": "off", "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    site = team / "site" / "dockerfiles"
+    worker = (site / "services" / "worker" / "Dockerfile" / "index.html").read_text()
+    api = (site / "services" / "api" / "Dockerfile" / "index.html").read_text()
+    assert "<title>services/worker/Dockerfile" in worker
+    assert "<svg" in worker and "dd-listing" in worker and "BUSYBOX_TAG" in worker  # from the file where it lives
+    assert "The API image, documented where it lives" in api and "embed/api/" in api  # documented by an example: shown as that example
+    home = (team / "site" / "index.html").read_text()
+    assert 'href="dockerfiles/services/worker/Dockerfile/"' in home and 'href="dockerfiles/"' in home
+
+
+def test_the_catalogue_pages_are_written_for_generators_without_plugins_and_render_with_the_extension(team: Path, tmp_path: Path) -> None:
+    import markdown
+
+    out = tmp_path / "docs" / "dockerfiles"
+    first = _run(team, "dockerfile-docs", "catalog", "services/**/Dockerfile", "--write-pages", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "2 Dockerfiles: 3 pages written, 0 unchanged" in first.stdout
+    again = _run(team, "dockerfile-docs", "catalog", "services/**/Dockerfile", "--write-pages", str(out))
+    assert "0 pages written, 3 unchanged" in again.stdout
+    page = (out / "services" / "worker" / "Dockerfile.md").read_text()
+    body = page.split("---\n", 2)[2]
+    html = markdown.markdown(body, extensions=["pymdownx.superfences", "dockerfile_docs"],
+                             extension_configs={"dockerfile_docs": {"examples_dir": str(team / "examples"), "verification": "off"}})
+    assert "<svg" in html and "services/worker/Dockerfile" in html
+
+
+def test_the_catalogue_never_replaces_a_page_it_did_not_write(team: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "index.md").write_text("# Our own index\n")
+    completed = _run(team, "dockerfile-docs", "catalog", "services/**/Dockerfile", "--write-pages", str(out))
+    assert completed.returncode == 1
+    assert "were not written by dockerfile-docs catalog" in completed.stderr
+    assert (out / "index.md").read_text() == "# Our own index\n"

@@ -92,6 +92,7 @@ class DockerfileDocsExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
             "examples_dir": ["examples", "Folder holding one folder per example"],
+            "project_root": ["", "Where `dockerfile:` paths of blocks start (default: the folder holding examples_dir)"],
             "cache_dir": [".cache/dockerfile-docs", "Where verification results are cached"],
             "stand_ins": ["", "stand-ins.yml mapping base images to local ones (default: beside the examples)"],
             "verification": ["cached", "off | cached | build: whether build results are shown"],
@@ -129,6 +130,7 @@ class DockerfileDocsExtension(Extension):
             layout=layout,
             show=normalize_show(self.getConfig("show")),
             rule_url=default_rule_url(base_url) if base_url else None,
+            project_root=Path(self.getConfig("project_root")) if self.getConfig("project_root") else None,
         )
         cache = self.getConfig("cache")
         return BlockRenderer(settings, cache if isinstance(cache, FragmentCache) else SHARED_CACHE)

@@ -32,7 +32,7 @@ from ..verify.example import Example, load_example
 Verification = Literal["off", "cached", "build"]
 ProblemKind = Literal["invalid-block", "missing-example", "invalid-example", "dockerfile", "finding", "verification", "internal"]
 
-EXAMPLE_KEYS = ("example", "show", "target", "build_args")
+EXAMPLE_KEYS = ("example", "dockerfile", "show", "target", "build_args")
 INLINE_KEYS = ("show", "target", "build_args", "title")
 _EXAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _BUILD_ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -80,12 +80,18 @@ class RenderedBlock:
 
 @dataclass(frozen=True, slots=True)
 class ExampleBlock:
-    """A ``dockerfile-example`` fence, validated."""
+    """A ``dockerfile-example`` fence, validated: an example folder, or a Dockerfile of the project by path.
 
-    example: str
+    With ``dockerfile`` (relative to the project root) the file is shown where
+    it lives; when an example documents that file, as that example, with its
+    build results.
+    """
+
+    example: str | None
     show: tuple[Part, ...] | None = None
     target: str | None = None
     build_args: dict[str, str] = field(default_factory=dict)
+    dockerfile: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +134,12 @@ class Settings:
     location: Callable[[], str] | None = None
     search_html: bool = False
     """Also make each block's searchable HTML, for a site whose search can index it instead of the block."""
+    project_root: Path | None = None
+    """Where ``dockerfile:`` paths start; by default the folder that holds the examples folder."""
+
+    @property
+    def root(self) -> Path:
+        return self.project_root if self.project_root is not None else self.examples_dir.parent
 
 
 
@@ -206,13 +218,17 @@ def parse_example_block(body: str) -> ExampleBlock:
     unknown = [str(key) for key in data if key not in EXAMPLE_KEYS]
     if unknown:
         raise BlockError(f"unknown key {unknown[0]!r}; expected some of: {', '.join(EXAMPLE_KEYS)}")
-    if "example" not in data:
-        raise BlockError("'example' is required: the name of a folder in the examples directory")
-    example = data["example"]
-    if not isinstance(example, str) or not _EXAMPLE_NAME.match(example):
+    if ("example" in data) == ("dockerfile" in data):
+        raise BlockError("one of 'example' (a folder in the examples directory) or 'dockerfile' (a path in the project) is required")
+    example = data.get("example")
+    if example is not None and (not isinstance(example, str) or not _EXAMPLE_NAME.match(example)):
         raise BlockError(f"example: expected a folder name (letters, digits, '.', '_', '-'), got {example!r}")
+    dockerfile = _optional_string(data.get("dockerfile"), "dockerfile")
+    if dockerfile is not None and (not dockerfile.strip() or Path(dockerfile).is_absolute() or ".." in Path(dockerfile).parts):
+        raise BlockError(f"dockerfile: expected a path relative to the project root, got {dockerfile!r}")
     return ExampleBlock(
         example=example,
+        dockerfile=dockerfile,
         show=_show(data.get("show")),
         target=_optional_string(data.get("target"), "target"),
         build_args=_build_args_mapping(data.get("build_args")),
@@ -334,11 +350,51 @@ class BlockRenderer:
             block = parse_example_block(body)
         except BlockError as error:
             return _failed(Problem("invalid-block", f"dockerfile-example block: {error}"), "Invalid dockerfile-example block")
+        if block.dockerfile is not None:
+            documented_by = self.example_documenting(self.settings.root / block.dockerfile)
+            if documented_by is None:
+                return self.render_dockerfile(block, id_prefix=id_prefix)
+            block = replace(block, example=documented_by, dockerfile=None)
+        assert block.example is not None
         rendered = self.render_example(block, id_prefix=id_prefix)
         links = self.settings.embed_links(block.example) if with_embed and self.settings.embed_links else None
         if links is None or rendered.failed:
             return rendered
         return replace(rendered, html=rendered.html + embed_code_html(links, title=block.example))
+
+    def example_documenting(self, dockerfile: Path) -> str | None:
+        """The example whose Dockerfile is this file, if one is (the first by name)."""
+        wanted = dockerfile.resolve()
+        for name in self.example_names():
+            try:
+                example = self.load_example(name)
+            except DockerfileDocsError:
+                continue
+            if example.dockerfile_path.resolve() == wanted:
+                return name
+        return None
+
+    def render_dockerfile(self, block: ExampleBlock, *, id_prefix: str) -> RenderedBlock:
+        """A Dockerfile of the project that no example documents: analysis only, titled by its path."""
+        assert block.dockerfile is not None
+        root = self.settings.root.resolve()
+        path = (root / block.dockerfile).resolve()
+        if root not in path.parents:
+            return _failed(Problem("invalid-block", f"dockerfile: {block.dockerfile} is outside the project root {root}"), "Invalid dockerfile-example block")
+        try:
+            text = _read_text(path)
+        except DockerfileDocsError as error:
+            return _failed(Problem("invalid-block", f"dockerfile: {error}"), "Dockerfile not found")
+        build = BuildOptions(build_args=block.build_args, target=block.target)
+        show = tuple(part for part in (block.show or self.settings.show) if part != "results")
+        display = self._display_path(path)
+        key = ["dockerfile", block.dockerfile, display, text, _options_key(build), list(show), self.settings.layout, id_prefix,
+               self._rule_url_key(), self.settings.search_html]
+        return self.cache.get_or_render(
+            key,
+            label=f"dockerfile:{block.dockerfile}",
+            render=lambda: self._render_text(text, display, build, show=show, id_prefix=id_prefix, layout=self.settings.layout, title=block.dockerfile),
+        )
 
     def render_inline_block(self, body: str, options: Mapping[str, str], *, id_prefix: str) -> RenderedBlock:
         try:
@@ -369,6 +425,7 @@ class BlockRenderer:
         standalone: bool = False,
     ) -> RenderedBlock:
         """An example as the page shows it (or, ``standalone``, as its embeddable document)."""
+        assert block.example is not None
         try:
             example = self.load_example(block.example)
             text = _read_text(example.dockerfile_path)

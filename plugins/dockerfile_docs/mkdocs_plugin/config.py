@@ -16,6 +16,19 @@ from mkdocs.config import config_options as c
 from ..render.fragment import PARTS
 
 
+class _Verification(c.Choice):
+    """``off``, ``cached`` or ``build``; ``false`` is ``off``.
+
+    MkDocs reads an ``!ENV`` value as YAML, where ``off`` is the boolean
+    false, so ``DOCKERFILE_DOCS_VERIFY=off mkdocs build`` arrives as ``False``.
+    """
+
+    def run_validation(self, value: object) -> object:
+        if value is False:
+            value = "off"
+        return super().run_validation(value)
+
+
 class DockerfileDocsConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off (e.g. ``!ENV [DOCKERFILE_DOCS, true]``) without editing the page sources."""
@@ -29,7 +42,7 @@ class DockerfileDocsConfig(base.Config):
     stand_ins = c.Type(str, default="examples/stand-ins.yml")
     """The stand-in base images file, relative to ``mkdocs.yml``."""
 
-    verification = c.Choice(("off", "cached", "build"), default="cached")
+    verification = _Verification(("off", "cached", "build"), default="cached")
     """``off``: no results; ``cached``: stored results, stale ones warned about; ``build``: verify stale examples first."""
 
     show = c.ListOfItems(c.Choice(PARTS), default=list(PARTS))
@@ -46,3 +59,9 @@ class DockerfileDocsConfig(base.Config):
 
     embed = c.Type(bool, default=True)
     """Generate ``embed/<example>/index.html`` and ``diagram.svg`` and show embed code under examples."""
+
+    catalog = c.ListOfItems(c.Type(str), default=[])
+    """Globs of Dockerfiles (relative to ``mkdocs.yml``, ``**`` crossing folders) that each get a generated page."""
+
+    catalog_dir = c.Type(str, default="dockerfiles/")
+    """Where the catalogue's pages go in the site; they are added to the navigation as one section."""

@@ -4,7 +4,9 @@ What it adds to a site:
 
 * the ``dockerfile_docs`` Markdown extension, configured from the plugin
   (so pages only need the fences), and its stylesheet as a generated file;
-* generated pages: the rules reference under ``rules_reference`` and, per
+* generated pages: the rules reference under ``rules_reference``; with
+  ``catalog``, a page per matching Dockerfile of the project under
+  ``catalog_dir`` (:mod:`..catalog`), as a section of the navigation; per
   example, ``embed/<example>/index.html`` (standalone) and ``diagram.svg``;
 * warnings naming page, example and line for everything that makes a page
   claim something unchecked, so ``mkdocs build --strict`` fails on them;
@@ -77,6 +79,8 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         self._page: Page | None = None
         self._location: str = ""
         self._rule_files: dict[str, File] = {}
+        self._catalog_files: dict[str, File] = {}
+        self._root = Path(".")
         self._embeds: dict[str, _EmbedFiles] = {}
         self._reported: set[tuple[str, Problem]] = set()
         self._warned: list[tuple[str, Problem]] = []
@@ -130,7 +134,9 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
             embed_links=self._embed_links if self.config.embed else None,
             location=lambda: self._location,
             search_html=any(name in config.plugins for name in SEARCH_PLUGINS),
+            project_root=root,
         )
+        self._root = root
         self.renderer = BlockRenderer(settings, self.cache)
         self._css = page_css(material=is_material) + _plugin_css()
         _remove_listed_extension(config)
@@ -155,6 +161,9 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         files.append(File.generated(config, CSS_URI, content=self._css))
         if self.config.rules_reference:
             self._add_rule_pages(files, config)
+        self._catalog_files.clear()
+        if self.config.catalog:
+            self._add_catalog_pages(files, config)
         if self.config.verification == "build":
             self._verify_stale_examples()
         self._embeds.clear()
@@ -163,7 +172,41 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        """Put the rule pages under the nav entry of the rules index, so readers can browse them."""
+        """Put the rule pages under the nav entry of the rules index, and the catalogue in a section of its own."""
+        changed = self._nav_with_catalog(nav, config)
+        rules = self._nav_with_rules(nav, config)
+        return rules or changed
+
+    def _nav_with_catalog(self, nav: Navigation, config: MkDocsConfig) -> Navigation | None:
+        if not self._catalog_files:
+            return None
+        from ..catalog import CatalogPage
+
+        listed = {page.file.src_uri for page in nav.pages}
+        prefix = self.config.catalog_dir.strip("/")
+        index = self._catalog_files.pop("index.md")
+        if index.src_uri in listed:
+            return None
+        groups: dict[str, list[Page]] = {}
+        for name, file in self._catalog_files.items():
+            page = file.page or Page(CatalogPage(name.removesuffix(".md")).title, file, config)
+            groups.setdefault(CatalogPage(name.removesuffix(".md")).group, []).append(page)
+        children: list[Any] = [index.page or Page("Dockerfiles", index, config)]
+        for group, pages in sorted(groups.items()):
+            if group and len(groups) > 1:
+                section = Section(group, pages)
+                for page in pages:
+                    page.parent = section
+                children.append(section)
+            else:
+                children.extend(pages)
+        catalog = Section(prefix.rsplit("/", 1)[-1].capitalize() if prefix else "Dockerfiles", children)
+        for child in children:
+            child.parent = catalog
+        nav.items.append(catalog)
+        return _relinked(nav)
+
+    def _nav_with_rules(self, nav: Navigation, config: MkDocsConfig) -> Navigation | None:
         if not self.config.rules_reference or not self._rule_files:
             return None
         index_uri = posixpath.join(self.config.rules_reference.strip("/"), "index.md")
@@ -177,13 +220,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         siblings[siblings.index(entry)] = section
         for child in section.children:
             child.parent = section
-        pages = _pages_in(nav.items)
-        for previous, following in zip([None, *pages], [*pages, None]):
-            if previous is not None:
-                previous.next_page = following
-            if following is not None:
-                following.previous_page = previous
-        return Navigation(nav.items, pages)
+        return _relinked(nav)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         self._page = page
@@ -241,6 +278,11 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
             server.watch(str(examples_dir))
         for path in self._example_sources_outside(examples_dir):
             server.watch(str(path), recursive=path.is_dir())
+        if self.config.catalog:
+            from ..catalog import find_dockerfiles
+
+            for page in find_dockerfiles(self._root, list(self.config.catalog)):
+                server.watch(str(self._root / page.dockerfile), recursive=False)
         stand_ins = self.renderer.settings.stand_ins
         if stand_ins is not None and stand_ins.is_file() and examples_dir not in stand_ins.parents:
             server.watch(str(stand_ins), recursive=False)
@@ -303,6 +345,22 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
                 files.append(file)
             if name != REFERENCE_INDEX:
                 self._rule_files[codes[name]] = file
+
+    def _add_catalog_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """A page per Dockerfile matching ``catalog``; pages the docs already have are left alone."""
+        from ..catalog import catalog_files, find_dockerfiles
+
+        prefix = self.config.catalog_dir.strip("/")
+        pages = find_dockerfiles(self._root, list(self.config.catalog))
+        if not pages:
+            log.warning("dockerfile-docs: catalog: no file matches %s under %s", ", ".join(self.config.catalog), self._root)
+        for name, markdown in catalog_files(pages).items():
+            uri = posixpath.join(prefix, name)
+            file = files.get_file_from_path(uri)
+            if file is None:
+                file = File.generated(config, uri, content=markdown)
+                files.append(file)
+            self._catalog_files[name] = file
 
     def _rule_url(self, code: str) -> str:
         """The rule's reference page relative to the page being rendered (MkDocs does not rewrite raw HTML links)."""
@@ -400,6 +458,17 @@ def _id_safe(name: str) -> str:
 
 def _plugin_css() -> str:
     return resources.files(__package__).joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
+
+
+def _relinked(nav: Navigation) -> Navigation:
+    """The navigation with its pages' previous and next links made anew, after sections were added."""
+    pages = _pages_in(nav.items)
+    for previous, following in zip([None, *pages], [*pages, None]):
+        if previous is not None:
+            previous.next_page = following
+        if following is not None:
+            following.previous_page = previous
+    return Navigation(nav.items, pages)
 
 
 def _pages_in(items: list[Any]) -> list[Page]:

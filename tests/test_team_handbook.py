@@ -182,6 +182,11 @@ def test_the_team_handbook_verifies_offline_and_a_strict_quiet_build_fails_on_a_
     assert completed.returncode == 0, output
     assert "SKIP private-base" in output
     assert "PASS api [stage 1]" in output and "PASS syntax-line [stage 1]" in output
+    import re
+
+    progress = dict(re.findall(r"^\[\d+/\d+\] (\S+ \[[^\]]+\]) passed \((\d+\.\d) s\)$", completed.stderr, re.MULTILINE))
+    summary = dict(re.findall(r"^PASS (\S+ \[[^\]]+\]) \((\d+\.\d) s,", completed.stdout, re.MULTILINE))
+    assert progress and progress == summary  # one time per target
     report = json.loads((team / "report.json").read_text())
     by_name = {result["example"]: result for result in report["results"]}
     assert set(by_name) == {"api", "syntax-line"}

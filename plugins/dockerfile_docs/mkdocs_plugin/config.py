@@ -65,3 +65,6 @@ class DockerfileDocsConfig(base.Config):
 
     catalog_dir = c.Type(str, default="dockerfiles/")
     """Where the catalogue's pages go in the site; they are added to the navigation as one section."""
+
+    builder = c.Type(str, default="")
+    """With ``verification: build``: the docker context or buildx builder to build on (empty: the current engine)."""

@@ -398,7 +398,8 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
                 log.info("dockerfile-docs: %d/%d %s%s: %s", event.done, event.total, event.example, target, event.message)
 
         try:
-            verify_examples(stale, cache_dir=settings.cache_dir, stand_ins=settings.stand_ins, progress=progress)
+            verify_examples(stale, cache_dir=settings.cache_dir, stand_ins=settings.stand_ins, progress=progress,
+                            builders=[self.config.builder] if self.config.builder else [])
         except EngineUnavailable as error:
             log.warning("dockerfile-docs: cannot verify (verification: build): %s", error)
         except DockerfileDocsError as error:

@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"where results are cached (default: $DOCKERFILE_DOCS_CACHE_DIR, else {DEFAULT_CACHE_DIR})",
     )
     parser.add_argument("--stand-ins", type=Path, default=None, metavar="FILE", help="stand-in base images (default: DIR/stand-ins.yml when present)")
+    parser.add_argument("--builder", action="append", default=[], metavar="NAME",
+                        help="build on this docker context (a remote engine) or buildx builder; repeat it to share the examples among several")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N", help="examples built at once (default: the number of cores)")
     parser.add_argument("--rebuild", action="store_true", help="build even examples whose cached result still matches")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"seconds allowed per build or run (default: {DEFAULT_TIMEOUT:g})")
@@ -74,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 stand_ins=args.stand_ins,
                 progress=progress,
+                builders=args.builder,
             )
         except ResultsNotStored as error:
             not_stored, results = error, error.results

@@ -143,14 +143,34 @@ def engine_location() -> str:
 
 
 class DockerCLI:
-    """Builds, inspects and runs images through the ``docker`` command; counts the builds it performs."""
+    """Builds, inspects and runs images through the ``docker`` command; counts the builds it performs.
 
-    def __init__(self, processes: ProcessGroup | None = None, docker: str = "docker") -> None:
+    ``builder`` names where builds go. A docker context (a remote engine, or
+    another local one) is used as ``docker --context NAME`` for everything:
+    its engine builds with its own BuildKit (the ``docker`` driver), holds
+    the images and runs them. Any other buildx builder (``docker-container``,
+    ``remote``, ``kubernetes`` drivers, Docker Build Cloud) is used as
+    ``docker buildx build --builder NAME``, loading the image into the
+    current engine, which measures and runs it. ``None``: the current
+    context and its default builder.
+    """
+
+    def __init__(self, processes: ProcessGroup | None = None, docker: str = "docker", builder: str | None = None) -> None:
         self.processes = processes or ProcessGroup()
         self.docker = docker
+        self.builder = builder
+        self.context = builder if builder is not None and _is_docker_context(docker, builder) else None
         self.builds_performed = 0
         self._count_lock = threading.Lock()
         self._buildx: bool | None = None
+        self._base = [docker, "--context", self.context] if self.context else [docker]
+        self.buildkit_version: str | None = None
+        """What the builder reports as its BuildKit version (Debian's builds say ``v0.0.0+unknown``)."""
+
+    @property
+    def is_current_engine(self) -> bool:
+        """Whether images built here are in the current context's engine (where the stand-in images are)."""
+        return self.context is None
 
     # ----------------------------------------------------------------- engine
 
@@ -162,7 +182,7 @@ class DockerCLI:
             )
         try:
             probe = subprocess.run(
-                [self.docker, "version", "--format", "{{json .}}"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT
+                [*self._base, "version", "--format", "{{json .}}"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT
             )
         except subprocess.TimeoutExpired:
             raise EngineUnavailable(self._unavailable(f"no answer within {ENGINE_PROBE_TIMEOUT} s")) from None
@@ -183,6 +203,7 @@ class DockerCLI:
             buildx_version=buildx_version,
             builder=builder,
             driver=driver,
+            buildkit_version=self.buildkit_version,
         )
 
     def _unavailable(self, reason: str) -> str:
@@ -194,7 +215,7 @@ class DockerCLI:
 
     def _buildx_facts(self) -> tuple[str | None, str | None, str | None]:
         try:
-            version = subprocess.run([self.docker, "buildx", "version"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
+            version = subprocess.run([*self._base, "buildx", "version"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
         except subprocess.TimeoutExpired:
             version = None
         if version is None or version.returncode != 0:
@@ -204,13 +225,18 @@ class DockerCLI:
         words = version.stdout.split()
         buildx_version = words[1] if len(words) > 1 else version.stdout.strip()
         builder = driver = None
-        inspect = subprocess.run([self.docker, "buildx", "inspect"], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
+        named = [self.builder] if self.builder is not None and self.context is None else []
+        inspect = subprocess.run([*self._base, "buildx", "inspect", *named], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
+        if inspect.returncode != 0 and named:
+            raise EngineUnavailable(f"no buildx builder or docker context named {self.builder!r}: {inspect.stderr.strip() or inspect.stdout.strip()}")
         for line in inspect.stdout.splitlines():
             key, _, value = line.partition(":")
             if key.strip() == "Name" and builder is None:
                 builder = value.strip()
             elif key.strip() == "Driver" and driver is None:
                 driver = value.strip()
+            elif key.strip() == "BuildKit version" and self.buildkit_version is None:
+                self.buildkit_version = value.strip()
         return buildx_version, builder, driver
 
     @property
@@ -219,9 +245,28 @@ class DockerCLI:
             self._buildx_facts()
         return bool(self._buildx)
 
+    def ensure_image(self, local: str, image_id: str, source: DockerCLI, *, timeout: float) -> None:
+        """Make ``local`` (as ``source``'s engine has it, ``image_id``) exist in this engine too: saved there, loaded here.
+
+        BuildKit's ``docker`` driver takes named contexts from its own engine's
+        images (``docker-image://``) and refuses ``oci-layout://`` (seen with
+        Docker 28.5: *unknown scheme oci-layout*), so a stand-in reaches a
+        remote engine as a loaded image, once per image ID.
+        """
+        if self.image_id(local) == image_id:
+            return
+        saver = subprocess.Popen([*source._base, "save", local], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        loader = subprocess.run([*self._base, "load", "-q"], stdin=saver.stdout, capture_output=True, text=True, timeout=timeout, check=False)
+        assert saver.stdout is not None
+        saver.stdout.close()
+        saved_error = saver.stderr.read().decode(errors="replace") if saver.stderr else ""
+        saver.wait(timeout=timeout)
+        if saver.returncode != 0 or loader.returncode != 0:
+            raise DockerfileDocsError(f"could not copy the stand-in image {local} to the builder {self.builder}: {(saved_error + loader.stderr).strip()}")
+
     def image_id(self, reference: str) -> str | None:
         """The local image ID of ``reference``, ``None`` when the engine does not have it."""
-        result = self._run([self.docker, "image", "inspect", "--format", "{{.Id}}", reference], timeout=ENGINE_PROBE_TIMEOUT)
+        result = self._run([*self._base, "image", "inspect", "--format", "{{.Id}}", reference], timeout=ENGINE_PROBE_TIMEOUT)
         return result.output.strip() if result.returncode == 0 else None
 
     # ----------------------------------------------------------------- build
@@ -230,11 +275,13 @@ class DockerCLI:
         """One ``docker buildx build`` (or BuildKit ``docker build``), loading the image into the engine."""
         env = dict(os.environ)
         if self.has_buildx:
-            command = [self.docker, "buildx", "build", "--load"]
+            command = [*self._base, "buildx", "build", "--load"]
+            if self.builder is not None and self.context is None:
+                command += ["--builder", self.builder]
         else:
             if request.named_contexts:
                 raise DockerfileDocsError("stand-in base images need docker buildx (BuildKit named contexts); install the buildx plugin")
-            command = [self.docker, "build"]
+            command = [*self._base, "build"]
             env["DOCKER_BUILDKIT"] = "1"
         command += ["--progress=plain", "--iidfile", str(iidfile), "--file", str(request.dockerfile)]
         if request.target:
@@ -264,7 +311,7 @@ class DockerCLI:
         )
 
     def image_facts(self, image_id: str) -> ImageFacts:
-        result = self._run([self.docker, "image", "inspect", "--format", "{{json .}}", image_id], timeout=ENGINE_PROBE_TIMEOUT)
+        result = self._run([*self._base, "image", "inspect", "--format", "{{json .}}", image_id], timeout=ENGINE_PROBE_TIMEOUT)
         if result.returncode != 0:
             raise DockerfileDocsError(f"cannot inspect the built image {image_id}: {result.output.strip()}")
         data = json.loads(result.output.strip().splitlines()[-1])
@@ -276,20 +323,20 @@ class DockerCLI:
     def list_files(self, image_id: str, *, timeout: float) -> set[str]:
         """Every path in the image's file system, without running anything in it (scratch has no shell)."""
         name = f"dockerfile-docs-files-{uuid.uuid4().hex[:12]}"
-        created = self._run([self.docker, "create", "--name", name, image_id, "/dockerfile-docs-never-started"], timeout=ENGINE_PROBE_TIMEOUT)
+        created = self._run([*self._base, "create", "--name", name, image_id, "/dockerfile-docs-never-started"], timeout=ENGINE_PROBE_TIMEOUT)
         if created.returncode != 0:
             raise DockerfileDocsError(f"cannot create a container to list the image's files: {created.output.strip()}")
         self.processes.add_container(name)
         try:
             return self._export_listing(name, timeout=timeout)
         finally:
-            subprocess.run([self.docker, "rm", "--force", name], capture_output=True, timeout=60, check=False)
+            subprocess.run([*self._base, "rm", "--force", name], capture_output=True, timeout=60, check=False)
             self.processes.discard_container(name)
 
     def _export_listing(self, container: str, *, timeout: float) -> set[str]:
         self._check_cancelled()
         process = subprocess.Popen(
-            [self.docker, "export", container], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+            [*self._base, "export", container], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
         )
         self.processes.add(process)
         timer = threading.Timer(timeout, _kill_group, args=(process,))
@@ -321,14 +368,14 @@ class DockerCLI:
         name = f"dockerfile-docs-run-{uuid.uuid4().hex[:12]}"
         self.processes.add_container(name)
         try:
-            created = self._run([self.docker, "create", "--name", name, "--network", "none", image_id, *args], timeout=timeout)
+            created = self._run([*self._base, "create", "--name", name, "--network", "none", image_id, *args], timeout=timeout)
             if created.returncode != 0:
                 return created
-            started = self._run([self.docker, "start", name], timeout=timeout)
+            started = self._run([*self._base, "start", name], timeout=timeout)
             if started.returncode != 0:
                 return CommandResult(returncode=_run_exit_code(started.output), output=started.output, seconds=created.seconds + started.seconds)
-            waited = self._run([self.docker, "wait", name], timeout=timeout)
-            logs = self._run([self.docker, "logs", name], timeout=60)
+            waited = self._run([*self._base, "wait", name], timeout=timeout)
+            logs = self._run([*self._base, "logs", name], timeout=60)
             if waited.timed_out:
                 return CommandResult(returncode=-1, output=logs.output, seconds=created.seconds + started.seconds + waited.seconds, timed_out=True)
             try:
@@ -337,7 +384,7 @@ class DockerCLI:
                 return CommandResult(returncode=-1, output=waited.output + logs.output, seconds=waited.seconds)
             return CommandResult(returncode=exit_code, output=logs.output, seconds=created.seconds + started.seconds + waited.seconds)
         finally:
-            subprocess.run([self.docker, "rm", "--force", name], capture_output=True, timeout=60, check=False)
+            subprocess.run([*self._base, "rm", "--force", name], capture_output=True, timeout=60, check=False)
             self.processes.discard_container(name)
 
     # ----------------------------------------------------------------- processes
@@ -380,3 +427,12 @@ def _run_exit_code(start_error: str) -> int:
     if "permission denied" in text:
         return 126
     return 125
+
+
+def _is_docker_context(docker: str, name: str) -> bool:
+    """Whether ``name`` is a docker context (else it may be a buildx builder)."""
+    try:
+        inspected = subprocess.run([docker, "context", "inspect", name], capture_output=True, text=True, timeout=ENGINE_PROBE_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return inspected.returncode == 0

@@ -44,6 +44,7 @@ class EngineInfo:
     buildx_version: str | None
     builder: str | None
     driver: str | None
+    buildkit_version: str | None = None
 
     def describe(self) -> str:
         text = f"Docker Engine {self.server_version} ({self.os}/{self.arch})"
@@ -51,11 +52,16 @@ class EngineInfo:
             text += f", buildx {self.buildx_version}"
         if self.builder:
             text += f", builder {self.builder}" + (f" ({self.driver})" if self.driver else "")
+        if self.buildkit_version and self.buildkit_version != "v0.0.0+unknown":
+            text += f", BuildKit {self.buildkit_version}"
         return text
 
     def identity(self) -> dict[str, str | None]:
-        """What of the engine can change a build's outcome (the builder's name cannot)."""
-        return {"server": self.server_version, "platform": f"{self.os}/{self.arch}", "buildx": self.buildx_version, "driver": self.driver}
+        """What of the engine and builder the cache key covers: a result is reused only from the same builder."""
+        return {
+            "server": self.server_version, "platform": f"{self.os}/{self.arch}", "buildx": self.buildx_version,
+            "builder": self.builder, "driver": self.driver, "buildkit": self.buildkit_version,
+        }
 
     def to_json(self) -> dict[str, str | None]:
         return {
@@ -66,6 +72,7 @@ class EngineInfo:
             "buildx_version": self.buildx_version,
             "builder": self.builder,
             "driver": self.driver,
+            "buildkit_version": self.buildkit_version,
         }
 
     @classmethod
@@ -78,6 +85,7 @@ class EngineInfo:
             buildx_version=data.get("buildx_version"),
             builder=data.get("builder"),
             driver=data.get("driver"),
+            buildkit_version=data.get("buildkit_version"),
         )
 
 

@@ -90,6 +90,7 @@ def verify_examples(
     stand_ins: Path | None = None,
     progress: ProgressCallback | None = None,
     docker: DockerCLI | None = None,
+    builders: Iterable[str] = (),
 ) -> list[ExampleResult]:
     """Build and check every example, reusing stored results whose build key still matches.
 
@@ -97,12 +98,19 @@ def verify_examples(
     engine answers, ``KeyboardInterrupt`` after cleaning up when interrupted.
     Results come back in the order of ``examples``; ``stand_ins`` is the
     stand-ins file (``None``: ``stand-ins.yml`` beside the examples).
+    ``builders`` names buildx builders or docker contexts to build on (none:
+    the current engine); examples are dealt to them in turn, each built
+    wholly on one, and a builder that fails is an engine failure for its own
+    examples only.
     """
     examples = list(examples)
     cli = docker or DockerCLI()
     engine = cli.probe()
+    named = list(dict.fromkeys(builders))
+    on = [Builder(cli, engine)] if not named else [_builder(name, cli) for name in named]
     run = _Run(cli=cli, engine=engine, cache_dir=Path(cache_dir), timeout=timeout, progress=progress)
     prepared = [run.prepare(example, stand_ins) for example in examples]
+    assigned = {example.name: on[index % len(on)] for index, example in enumerate(examples)}
     run.total = sum(len(example.targets) for example in examples)
 
     results: list[ExampleResult | None] = [None] * len(examples)
@@ -113,7 +121,7 @@ def verify_examples(
             run.advance(example.name, len(example.targets), "cannot be built", passed=False, kind="finish")
             continue
         if not rebuild:
-            stored = cached_result(run.cache_dir, item.input_hash, item.build_key(engine.identity(), run.stand_in_ids(item)))
+            stored = cached_result(run.cache_dir, item.input_hash, item.build_key(assigned[example.name].engine.identity(), run.stand_in_ids(item)))
             # A failure is built again: it may have been the engine's, and CI reruns are how people retry.
             if stored is not None and stored.passed:
                 results[index] = stored
@@ -124,7 +132,9 @@ def verify_examples(
     if pending:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify")
-        futures: dict[Future[ExampleResult | None], int] = {executor.submit(run.verify, item): index for index, item in pending}
+        futures: dict[Future[ExampleResult | None], int] = {
+            executor.submit(run.verify, item, assigned[item.example.name]): index for index, item in pending
+        }
         try:
             waiting = set(futures)
             while waiting:
@@ -132,6 +142,8 @@ def verify_examples(
                 for future in finished:
                     results[futures[future]] = future.result()
         except BaseException:
+            for builder in on:
+                builder.cli.processes.cancel()
             cli.processes.cancel()
             executor.shutdown(wait=True, cancel_futures=True)
             raise
@@ -140,6 +152,19 @@ def verify_examples(
     if run.unstored:
         raise ResultsNotStored(cache_dir, run.unstored, finished)
     return finished
+
+
+@dataclass(frozen=True, slots=True)
+class Builder:
+    """Where an example is built: the CLI bound to a builder, and the identity of that builder's engine."""
+
+    cli: DockerCLI
+    engine: EngineInfo
+
+
+def _builder(name: str, current: DockerCLI) -> Builder:
+    cli = DockerCLI(processes=current.processes, docker=current.docker, builder=name)
+    return Builder(cli, cli.probe())
 
 
 class ResultsNotStored(DockerfileDocsError):
@@ -172,6 +197,7 @@ class _Run:
         self.unstored: list[str] = []
         self._lock = threading.Lock()
         self._stand_in_ids: dict[str, str | None] = {}
+        self._copies: dict[tuple[str | None, str], threading.Lock] = {}
 
     # ------------------------------------------------------------- bookkeeping
 
@@ -201,6 +227,26 @@ class _Run:
             ids[stand_in.reference] = self._stand_in_ids[stand_in.local]
         return ids
 
+    def copy_stand_ins(self, builder: Builder, stand_ins: list[StandIn]) -> None:
+        """A builder with an engine of its own (a docker context) gets the stand-in images loaded, once each."""
+        local_images = [s for s in stand_ins if not s.is_frontend]
+        if builder.engine.driver not in (None, "docker") and local_images:
+            raise DockerfileDocsError(
+                f"the {builder.engine.driver} builder {builder.cli.builder} cannot see the engine's images, and this version "
+                f"hands stand-ins (here {', '.join(s.local for s in local_images)}) only to docker-driver builders; "
+                "use a docker context of that engine, or a registry the builder can pull from"
+            )
+        if builder.cli.is_current_engine:
+            return
+        for stand_in in stand_ins:
+            if stand_in.is_frontend or stand_in.image_id is None:
+                continue
+            key = (builder.cli.builder, stand_in.image_id)
+            with self._lock:
+                lock = self._copies.setdefault(key, threading.Lock())
+            with lock:
+                builder.cli.ensure_image(stand_in.local, stand_in.image_id, self.cli, timeout=self.timeout)
+
     def prepare(self, example: Example, stand_ins_file: Path | None) -> ExampleInputs | ExampleResult:
         """The example's inputs, or a failed result saying in one line why it cannot be built."""
         try:
@@ -226,8 +272,9 @@ class _Run:
 
     # ------------------------------------------------------------- one example
 
-    def verify(self, inputs: ExampleInputs) -> ExampleResult | None:
-        """Build every target of one example; ``None`` when interrupted (nothing stored)."""
+    def verify(self, inputs: ExampleInputs, builder: Builder | None = None) -> ExampleResult | None:
+        """Build every target of one example on ``builder`` (the current engine by default); ``None`` when interrupted."""
+        builder = builder or Builder(self.cli, self.engine)
         example = inputs.example
         targets: list[TargetResult] = []
         try:
@@ -244,13 +291,14 @@ class _Run:
                     input_hash=inputs.input_hash,
                     inputs=inputs,
                 )
+            self.copy_stand_ins(builder, stand_ins)
             builds = 0
             with tempfile.TemporaryDirectory(prefix="dockerfile-docs-verify-") as scratch:
                 for plan in inputs.plans:
                     self.emit("start", example.name, plan.name, "building", 0.0)
-                    builder = _TargetBuild(self, inputs, plan, Path(scratch))
-                    target_result = builder.verify()
-                    builds += builder.builds
+                    target_build = _TargetBuild(self, builder, inputs, plan, Path(scratch))
+                    target_result = target_build.verify()
+                    builds += target_build.builds
                     targets.append(target_result)
                     verdict = "passed" if target_result.passed else "failed: " + target_result.failures[0].message
                     self.advance(example.name, 1, verdict, passed=target_result.passed, kind="finish", target=plan.name, elapsed=target_result.build_seconds)
@@ -258,9 +306,9 @@ class _Run:
                 example=example.name,
                 title=example.title,
                 input_hash=inputs.input_hash,
-                build_key=inputs.build_key(self.engine.identity(), stand_in_ids),
+                build_key=inputs.build_key(builder.engine.identity(), stand_in_ids),
                 verified_at=_now(),
-                engine=self.engine,
+                engine=builder.engine,
                 dockerfile=example.dockerfile,
                 platform=example.platform,
                 stand_ins=stand_ins,
@@ -286,8 +334,9 @@ class _Run:
 class _TargetBuild:
     """Builds one target's needed stages and final image, then checks each expectation."""
 
-    def __init__(self, run: _Run, inputs: ExampleInputs, plan: TargetPlan, scratch: Path) -> None:
+    def __init__(self, run: _Run, builder: Builder, inputs: ExampleInputs, plan: TargetPlan, scratch: Path) -> None:
         self.run = run
+        self.cli = builder.cli
         self.inputs = inputs
         self.example = inputs.example
         self.plan = plan
@@ -343,7 +392,7 @@ class _TargetBuild:
             tag=_tag(self.example.name, label),
         )
         self.builds += 1
-        outcome = self.run.cli.build(request, timeout=self.run.timeout, iidfile=self.scratch / f"iid-{self.plan.label}-{self.builds}")
+        outcome = self.cli.build(request, timeout=self.run.timeout, iidfile=self.scratch / f"iid-{self.plan.label}-{self.builds}")
         self.result.build_seconds += outcome.seconds
         return outcome
 
@@ -411,7 +460,7 @@ class _TargetBuild:
     def _engine_gone(self) -> str | None:
         """Why the engine no longer answers, or ``None``: a failed build is the example's only if the engine is still there."""
         try:
-            self.run.cli.probe()
+            self.cli.probe()
         except EngineUnavailable as error:
             return str(error)
         return None
@@ -448,7 +497,7 @@ class _TargetBuild:
             self._record_build_failure(outcome, label, expected=False)
             return False
         assert outcome.image_id is not None
-        facts = self.run.cli.image_facts(outcome.image_id)
+        facts = self.cli.image_facts(outcome.image_id)
         self.result.stages.append(
             StageMeasure(stage=label, final=final, size=facts.size, layers=facts.layers, build_seconds=outcome.seconds, image_id=facts.image_id)
         )
@@ -463,7 +512,7 @@ class _TargetBuild:
         if expect.layers is not None:
             self.check("layers", str(expect.layers), str(final.layers), final.layers == expect.layers)
         if expect.files_present or expect.files_absent:
-            paths = self.run.cli.list_files(final.image_id, timeout=self.run.timeout)
+            paths = self.cli.list_files(final.image_id, timeout=self.run.timeout)
             for path in expect.files_present:
                 present = _in_image(path, paths)
                 self.check(f"file {path}", "present", "present" if present else "absent", present)
@@ -477,7 +526,7 @@ class _TargetBuild:
         expectation = self.plan.spec.expect.run
         assert expectation is not None
         self.run.emit("step", self.example.name, self.plan.name, "running the image", 0.0)
-        outcome = self.run.cli.run_image(image_id, expectation.args, timeout=self.run.timeout)
+        outcome = self.cli.run_image(image_id, expectation.args, timeout=self.run.timeout)
         output = outcome.output
         truncated = len(output) > MAX_RUN_OUTPUT
         self.result.run = RunOutcome(

@@ -18,7 +18,6 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path

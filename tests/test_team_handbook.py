@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from dockerfile_docs.parse import parse_dockerfile
-from dockerfile_docs.verify.example import ExampleConfigError, discover_examples, load_example
+from dockerfile_docs.verify.example import ExampleConfigError, load_example
 from dockerfile_docs.verify.frontend import without_syntax_directive
 from dockerfile_docs.verify.inputs import describe_changes, example_inputs
 

@@ -338,11 +338,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         codes = {page.filename: page.code for page in pages}
         self._rule_files.clear()
         for name, markdown in reference_files(pages).items():
-            uri = posixpath.join(prefix, name)
-            file = files.get_file_from_path(uri)
-            if file is None:
-                file = File.generated(config, uri, content=markdown)
-                files.append(file)
+            file = _page_file(files, config, posixpath.join(prefix, name), markdown)
             if name != REFERENCE_INDEX:
                 self._rule_files[codes[name]] = file
 
@@ -355,12 +351,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         if not pages:
             log.warning("dockerfile-docs: catalog: no file matches %s under %s", ", ".join(self.config.catalog), self._root)
         for name, markdown in catalog_files(pages).items():
-            uri = posixpath.join(prefix, name)
-            file = files.get_file_from_path(uri)
-            if file is None:
-                file = File.generated(config, uri, content=markdown)
-                files.append(file)
-            self._catalog_files[name] = file
+            self._catalog_files[name] = _page_file(files, config, posixpath.join(prefix, name), markdown)
 
     def _rule_url(self, code: str) -> str:
         """The rule's reference page relative to the page being rendered (MkDocs does not rewrite raw HTML links)."""
@@ -459,6 +450,15 @@ def _id_safe(name: str) -> str:
 
 def _plugin_css() -> str:
     return resources.files(__package__).joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
+
+
+def _page_file(files: Files, config: MkDocsConfig, uri: str, markdown: str) -> File:
+    """The docs' own page at ``uri`` when they have one, else a generated one with ``markdown``."""
+    file = files.get_file_from_path(uri)
+    if file is None:
+        file = File.generated(config, uri, content=markdown)
+        files.append(file)
+    return file
 
 
 def _relinked(nav: Navigation) -> Navigation:

@@ -13,7 +13,6 @@ import os
 import re
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -409,34 +408,25 @@ class _TargetBuild:
         self.result.failed_step = error.step
         self.result.log_tail = error.tail
         lost_engine = None if outcome.timed_out else self._engine_gone()
+
+        def failed(kind: FailureKind, message: str) -> None:
+            self.fail(kind, message, line=error.line, step=error.step, tail=error.tail)
+
         if outcome.timed_out:
-            self.fail("timeout", f"the build of stage {stage} timed out after {self.run.timeout:g} s", line=error.line, step=error.step, tail=error.tail)
+            failed("timeout", f"the build of stage {stage} timed out after {self.run.timeout:g} s")
         elif lost_engine is not None:
-            self.fail("engine", f"the engine went away during the build of stage {stage}: {lost_engine}", line=error.line, step=error.step, tail=error.tail)
+            failed("engine", f"the engine went away during the build of stage {stage}: {lost_engine}")
         elif error.engine_fault is not None:
-            self.fail("engine", f"{error.engine_fault} (stage {stage}): {error.message}", line=error.line, step=error.step, tail=error.tail)
+            failed("engine", f"{error.engine_fault} (stage {stage}): {error.message}")
         elif error.unpullable is not None and self._is_syntax_frontend(error.unpullable):
-            self.fail(
-                "pull",
-                f"the # syntax= frontend {error.unpullable} cannot be pulled ({error.message}); to build with the engine's "
-                f"built-in frontend instead, add '{error.unpullable}: {BUILTIN}' to stand-ins.yml",
-                line=error.line,
-                step=error.step,
-                tail=error.tail,
-            )
+            failed("pull", f"the # syntax= frontend {error.unpullable} cannot be pulled ({error.message}); to build with the "
+                           f"engine's built-in frontend instead, add '{error.unpullable}: {BUILTIN}' to stand-ins.yml")
         elif error.unpullable is not None and error.unpullable not in {s.reference for s in self.inputs.stand_ins}:
-            self.fail(
-                "pull",
-                f"the base image {error.unpullable} cannot be pulled ({error.message}); "
-                f"add a stand-in for it to stand-ins.yml, e.g. '{error.unpullable}: <local image>'",
-                line=error.line,
-                step=error.step,
-                tail=error.tail,
-            )
+            failed("pull", f"the base image {error.unpullable} cannot be pulled ({error.message}); "
+                           f"add a stand-in for it to stand-ins.yml, e.g. '{error.unpullable}: <local image>'")
         elif not expected:
             where = f" at {error.step}" if error.step else ""
-            self.fail("build", f"the build of stage {stage} failed{where}: {error.message}{self._labs_note(error.message)}",
-                      line=error.line, step=error.step, tail=error.tail)
+            failed("build", f"the build of stage {stage} failed{where}: {error.message}{self._labs_note(error.message)}")
 
     def _is_syntax_frontend(self, reference: str) -> bool:
         from ..parse import parse_dockerfile

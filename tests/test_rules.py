@@ -90,3 +90,25 @@ def test_duplicate_stage_name_says_which_stage_the_name_now_means():
     assert "`Build` is already used by the stage on line 1" in findings[0].message
     assert "`--from=0`" in findings[0].message
     assert findings[0].buildkit == "DuplicateStageName"
+
+
+def test_a_build_failure_is_explained_once_on_its_line() -> None:
+    """A COPY --from a later stage in the target: DD205 says why and how to fix it, as the error; DD001 adds nothing."""
+    text = "FROM scratch AS runtime\nCOPY --from=build /artifact /artifact\n\nFROM busybox:1.36 AS build\nRUN echo built > /artifact\n"
+    analysis = analyze_text(text, "Dockerfile", BuildOptions(target="runtime"))
+    on_the_line = [(f.rule, f.severity) for f in analysis.findings if f.line == 2]
+    assert on_the_line == [("DD205", "error")]
+    skipped = analyze_text(text + "FROM busybox:1.36\n", "Dockerfile")
+    assert [(f.rule, f.severity) for f in skipped.findings if f.line == 2] == [("DD205", "warning")]
+
+
+def test_commands_are_quoted_the_way_a_reader_would_type_them() -> None:
+    import shlex
+
+    from dockerfile_docs.explain.facts import shell_join
+
+    for argv, shown in [(["sh", "-c", "echo 'hi'"], "sh -c \"echo 'hi'\""), (["echo", "a b"], "echo 'a b'"), (["x", "it's $HOME"], None)]:
+        joined = shell_join(argv)
+        assert shlex.split(joined) == argv
+        if shown is not None:
+            assert joined == shown

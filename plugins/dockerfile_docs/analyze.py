@@ -60,6 +60,8 @@ DEVICE_NEEDS_LABS = "device feature is only supported in Dockerfile frontend 1.1
 MAX_STAGES = 500
 """More stages than this are refused with a clear error: rules walk FROM chains, and no real file comes near it."""
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
+_QUOTED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"")
+"""A quoted shell string: what it holds is text, never an assignment (``echo "V=$V"`` assigns nothing)."""
 _SHELL_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -341,7 +343,7 @@ class _Analyzer:
         if ins.json_args is not None:
             return
         script = ins.arguments + "".join("\n" + h.body for h in ins.heredocs if h.expand)
-        assigned = {name for groups in _SHELL_ASSIGNMENT.findall(script) for name in groups if name}
+        assigned = {name for groups in _SHELL_ASSIGNMENT.findall(_QUOTED.sub(" ", script)) for name in groups if name}
         visible = scope.visible()
         for name, has_fallback, _ in find_shell_references(script):
             if name in assigned:

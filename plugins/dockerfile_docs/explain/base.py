@@ -55,12 +55,17 @@ class Rule:
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         raise NotImplementedError
 
-    def finding(self, line: int, message: str, *, end_line: int | None = None, buildkit: object = _UNCHANGED) -> Finding:
-        """A finding of this rule; ``buildkit=None`` when BuildKit's check would not see this case."""
+    def finding(self, line: int, message: str, *, end_line: int | None = None, buildkit: object = _UNCHANGED,
+                severity: Severity | None = None) -> Finding:
+        """A finding of this rule; ``buildkit=None`` when BuildKit's check would not see this case.
+
+        ``severity`` raises a finding above the rule's own where this very
+        build fails on it, so the explanation stands in for DD001's.
+        """
         return Finding(
             rule=self.code,
             name=self.name,
-            severity=self.severity,
+            severity=severity or self.severity,
             line=line,
             message=message,
             end_line=end_line,

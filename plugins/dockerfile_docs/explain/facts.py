@@ -322,7 +322,17 @@ def _setting(instruction: Instruction, stage: Stage, shell: tuple[str, ...]) -> 
 
 
 def shell_join(argv: tuple[str, ...] | list[str]) -> str:
-    return shlex.join(argv)
+    """The words as a shell command a reader can copy, quoted readably (``sh -c "echo 'hi'"``, not ``'"'"'``)."""
+    return " ".join(_readable_quote(word) for word in argv)
+
+
+def _readable_quote(word: str) -> str:
+    quoted = shlex.quote(word)
+    if quoted == word or "'" not in word:
+        return quoted
+    if not any(ch in word for ch in '"$`\\!'):
+        return f'"{word}"'
+    return quoted
 
 
 def exec_form_suggestion(command: str) -> str | None:

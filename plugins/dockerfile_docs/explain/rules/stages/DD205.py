@@ -12,9 +12,10 @@ class CopyFromLaterStage(Rule):
 
     A stage can copy only from stages defined above it. A build that needs
     the copying stage fails with `cannot copy from stage "x", it needs to be
-    defined before current stage` (rule DD001 reports that error); a build
-    whose target does not need it succeeds, which
-    hides the problem until someone builds that stage.
+    defined before current stage`: then this finding is an error and stands
+    for that build failure (DD001 does not repeat it). A build whose target
+    does not need it succeeds, which hides the problem until someone builds
+    that stage.
 
     Why it matters:
     `docker build --target` of that stage, or a later change that makes the
@@ -55,4 +56,5 @@ class CopyFromLaterStage(Rule):
                 f"(line {source.from_line}): {skipped}building it ({build}) fails with `cannot copy from stage "
                 f"\"{source.label}\", it needs to be defined before current stage`. Move stage {stage_title(source)} "
                 f"above line {target.from_line}.",
+                severity="error" if target.needed else None,
             )

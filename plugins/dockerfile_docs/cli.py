@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "render": ("dockerfile_docs.render.command", "render a Dockerfile's diagram, listing and explanations as SVG, HTML, Markdown or Mermaid"),
     "verify": ("dockerfile_docs.verify.command", "build the examples with Docker/BuildKit and check their expectations"),
     "rules": ("dockerfile_docs.explain.command", "list the explanation rules, show one, or write the rules reference"),
+    "stylesheet": ("dockerfile_docs.commands.stylesheet", "print or write the stylesheet dockerfile-docs blocks need, for sites built without the plugin"),
     "catalog": ("dockerfile_docs.commands.catalog", "list the project's Dockerfiles matching globs, or write a catalogue page for each"),
 }
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import posixpath
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -47,7 +46,7 @@ from mkdocs.utils import get_relative_url
 from ..errors import DockerfileDocsError
 from ..markdown import DockerfileDocsExtension
 from ..markdown.blocks import BlockRenderer, EmbedLinks, ExampleBlock, FragmentCache, Problem, RenderedBlock, Settings
-from ..render.fragment import page_css
+from ..render.fragment import site_css
 from .config import DockerfileDocsConfig
 
 if TYPE_CHECKING:
@@ -138,7 +137,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         )
         self._root = root
         self.renderer = BlockRenderer(settings, self.cache)
-        self._css = page_css(material=is_material) + _plugin_css()
+        self._css = site_css(material=is_material)
         _remove_listed_extension(config)
         config.markdown_extensions.append(DockerfileDocsExtension(renderer=self.renderer, on_problem=self._on_problem, on_block=self._on_block))  # type: ignore[arg-type]
         if CSS_URI not in config.extra_css:
@@ -158,7 +157,8 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.renderer is None:
             return None
-        files.append(File.generated(config, CSS_URI, content=self._css))
+        if files.get_file_from_path(CSS_URI) is None:
+            files.append(File.generated(config, CSS_URI, content=self._css))
         if self.config.rules_reference:
             self._add_rule_pages(files, config)
         self._catalog_files.clear()
@@ -446,10 +446,6 @@ def _remove_listed_extension(config: MkDocsConfig) -> None:
 
 def _id_safe(name: str) -> str:
     return "".join(char if char.isalnum() or char in "-_" else "-" for char in name.lower()) or "example"
-
-
-def _plugin_css() -> str:
-    return resources.files(__package__).joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
 
 
 def _page_file(files: Files, config: MkDocsConfig, uri: str, markdown: str) -> File:

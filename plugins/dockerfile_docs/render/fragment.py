@@ -191,6 +191,18 @@ def style_css() -> str:
     return resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
 
 
+def site_css(*, material: bool) -> str:
+    """The stylesheet a whole site serves: :func:`page_css` and the rules that fit it into a MkDocs theme.
+
+    The MkDocs plugin generates it; a site built without plugins (Zensical)
+    ships it as a file, written by ``dockerfile-docs stylesheet``.
+    """
+    from importlib import resources
+
+    site_rules = resources.files("dockerfile_docs.mkdocs_plugin").joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
+    return page_css(material=material) + site_rules
+
+
 def page_css(*, material: bool) -> str:
     """The stylesheet a page needs: ``style.css`` and the listing's styles.
 

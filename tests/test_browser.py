@@ -331,6 +331,30 @@ def test_diagram_text_meets_wcag_aa_contrast(page: object, site_url: str, path: 
     assert not low, f"{path} ({scheme}): {len(low)} of {checked} diagram texts too faint:\n" + "\n".join(low[:20])
 
 
+TEXT_COLOURS = """
+(el) => {
+  const parse = (c) => { const m = c && c.match(/rgba?\\(([^)]+)\\)/); const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
+  let bg = [255, 255, 255, 1];
+  for (const c of layers.reverse()) bg = [0, 1, 2].map(i => c[i] * c[3] + bg[i] * (1 - c[3])).concat([1]);
+  return {fg: parse(getComputedStyle(el).color), bg};
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_the_embed_title_meets_wcag_aa_contrast(page: object, site_url: str, scheme: str) -> None:
+    visit(page, site_url + "multi-stage/", site_url)
+    _set_scheme(page, scheme)
+    summary = page.locator(".dd-embed summary").first
+    summary.scroll_into_view_if_needed()
+    colours = summary.evaluate(TEXT_COLOURS)
+    fg = [colours["fg"][i] * colours["fg"][3] + colours["bg"][i] * (1 - colours["fg"][3]) for i in range(3)]
+    assert contrast(fg, colours["bg"]) >= 4.5, colours
+
+
 # --------------------------------------------------------------------------- embed, search, screenshots
 
 

@@ -19,6 +19,7 @@ from tests.semantics.record import (
     STAND_INS,
     _instrumented,
     _marker,
+    _unwrapped,
     engine_major,
     engine_versions,
     observe,
@@ -58,3 +59,10 @@ def test_observation_steps_end_every_stage_without_moving_instructions() -> None
         "ENV X=1",
         _marker(1),
     ]
+
+
+def test_error_messages_lose_the_wrappers_that_vary_with_load() -> None:
+    """The same circular dependency came as 'failed to solve: ...' and, with the CPU saturated, 'failed to run Build function: ...'."""
+    said = "circular dependency detected on stage: one"
+    for wrapped in (f"failed to build: failed to solve: {said}", f"failed to build: failed to run Build function: {said}", said):
+        assert _unwrapped(wrapped) == said

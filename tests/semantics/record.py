@@ -24,8 +24,10 @@ because a previous build left it in the cache:
    alone and the failing ones are recorded as unobservable.
 
 Nothing is filtered here; the comparison drops runtime-provided variables,
-and an error message loses only the ``failed to build: `` that buildx 0.29's
-client puts before what BuildKit said.
+and an error message loses only the wrappers put before what BuildKit said:
+buildx 0.29's ``failed to build: `` and the solver's ``failed to solve: ``,
+which under load is sometimes ``failed to run Build function: `` for the
+same error (seen with Docker 28.5 while the CPU was saturated).
 
 The observation goes to the file for the engine at hand
 (``Case.recording_path``): ``observed.json`` for the newest engine; for an
@@ -62,7 +64,7 @@ CASE_FILES_NOT_IN_CONTEXT = {"case.yml", "observed.json"}
 _VERTEX = re.compile(r"^#\d+ \[(?P<label>[^\]\s]+) \d+/\d+\] (?P<step>.*)$")
 _ERROR_LINE = re.compile(r"^(?P<file>Dockerfile):(?P<line>\d+)$")
 _MARKER_INDEX = re.compile(rf"^#\d+ \[[^\]]+\] RUN --mount=type=bind,from={OBSERVER_TOOLS},.*/\.dd-observed-env-(\d+)", re.MULTILINE)
-_CLIENT_PREFIX = "failed to build: "
+_WRAPPERS = ("failed to build: ", "failed to solve: ", "failed to run Build function: ")
 _FETCH = re.compile(r"failed to resolve source metadata for (?P<ref>\S+?):? ")
 
 
@@ -120,7 +122,7 @@ def _error_of(log: str) -> dict[str, Any]:
     """The message of the last ``ERROR:`` line and the Dockerfile line shown above it."""
     lines = log.splitlines()
     message = next((ln[len("ERROR: "):] for ln in reversed(lines) if ln.startswith("ERROR: ")), log.strip()[-500:])
-    message = message.removeprefix(_CLIENT_PREFIX)
+    message = _unwrapped(message)
     line = None
     for ln in lines:
         found = _ERROR_LINE.match(ln.strip())
@@ -131,6 +133,17 @@ def _error_of(log: str) -> dict[str, Any]:
         message = f"failed to resolve source metadata for {fetch['ref']}"
         return {"outcome": "fetch-failed", "fetch": fetch["ref"], "error": {"line": line, "message": message}}
     return {"outcome": "rejected", "error": {"line": line, "message": message}}
+
+
+def _unwrapped(message: str) -> str:
+    """BuildKit's message without the client's and the solver's wrappers, whichever of them came."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for wrapper in _WRAPPERS:
+            if message.startswith(wrapper):
+                message, stripped = message[len(wrapper):], True
+    return message
 
 
 def _stages(context: Path, case: Case) -> list[dict[str, Any]]:

@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass
 
 _STEP_ERROR = re.compile(r"^#(\d+) ERROR:", re.MULTILINE)
-_FINAL_ERROR = re.compile(r"^ERROR: (?:failed to build: )?(?:failed to solve: )?(.*)$", re.MULTILINE)
+_FINAL_ERROR = re.compile(r"^ERROR: (?:failed to build: )?(?:failed to solve: |failed to run Build function: )?(.*)$", re.MULTILINE)
+"""The last error line, without the wrappers: buildx 0.29's client prefix and the solver's, which under load
+is sometimes ``failed to run Build function: `` for the error that is otherwise ``failed to solve: ``."""
 _SUMMARY_STEP = re.compile(r"^ > (\[.+?\] .*):$", re.MULTILINE)
 ENGINE_FAULTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"to bridge \S+ failed|failed to (?:add|create) (?:interface|endpoint)|failed to set up container networking"

@@ -306,3 +306,26 @@ def test_the_catalogue_never_replaces_a_page_it_did_not_write(team: Path, tmp_pa
     assert completed.returncode == 1
     assert "were not written by dockerfile-docs catalog" in completed.stderr
     assert (out / "index.md").read_text() == "# Our own index\n"
+
+
+def test_serve_watches_the_dockerfiles_and_contexts_that_live_outside_the_examples(team: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("DOCKERFILE_DOCS_VERIFY", "off")
+    monkeypatch.chdir(team)
+    config = load_config(str(team / "mkdocs.yml"), site_dir=str(team / "site"))
+    build(config)
+    plugin = config.plugins["dockerfile-docs"]
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str, func: object = None, *, recursive: bool = True) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=lambda: None)
+    assert str((team / "services" / "api").resolve()) in server.watched  # the context of examples/api
+    assert str(team / "services" / "worker" / "Dockerfile") in server.watched  # a catalogue entry

@@ -117,7 +117,7 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
     directives, first_body_line = _read_directives(lines, path)
     escape = next((d.value for d in directives if d.name == "escape"), "\\")
     continuation = re.compile(rf"(?<!{re.escape(escape)}){re.escape(escape)}[ \t]*$")
-    labs = _is_labs_frontend(next((d.value for d in directives if d.name == "syntax"), None))
+    labs = is_labs_frontend(next((d.value for d in directives if d.name == "syntax"), None))
 
     instructions: list[Instruction] = []
     comments: list[Comment] = []
@@ -208,7 +208,7 @@ def _trim_continuation(line: str, continuation: re.Pattern[str]) -> tuple[str, b
     return line, True
 
 
-def _is_labs_frontend(syntax: str | None) -> bool:
+def is_labs_frontend(syntax: str | None) -> bool:
     """Whether a ``# syntax=`` image is the labs frontend (``docker/dockerfile:1-labs``, ``...:1.7-labs``)."""
     return syntax is not None and syntax.split("@", 1)[0].rsplit(":", 1)[-1].endswith("labs")
 

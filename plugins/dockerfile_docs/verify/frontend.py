@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Dockerfile
-from ..parse import LABS_FLAGS, parse_dockerfile
+from ..parse import parse_dockerfile
 
 BUILTIN = "builtin"
 """The ``stand-ins.yml`` value that names the engine's built-in Dockerfile frontend."""
@@ -36,10 +36,6 @@ class SyntaxDirective:
 
     reference: str
     line: int
-
-    @property
-    def labs(self) -> bool:
-        return self.reference.split("@", 1)[0].rsplit(":", 1)[-1].endswith("labs")
 
 
 def syntax_directive(dockerfile: Dockerfile) -> SyntaxDirective | None:
@@ -65,16 +61,6 @@ def without_syntax_directive(text: str) -> str:
     replaced = [*kept, REPLACEMENT_COMMENT + ending]
     start, end = min(block), max(block)
     return "".join(lines[: start - 1] + replaced + lines[end:])
-
-
-def labs_syntax_used(text: str) -> list[str]:
-    """The labs-only flags the file uses (``COPY --parents``...), which the built-in frontend refuses."""
-    used: list[str] = []
-    for instruction in parse_dockerfile(text).instructions:
-        for flag in instruction.flags:
-            if flag.name in LABS_FLAGS.get(instruction.keyword, ()):
-                used.append(f"{instruction.keyword} --{flag.name} (line {instruction.start_line})")
-    return used
 
 
 def write_built_in_copy(original: Path, text: str, into: Path) -> Path:

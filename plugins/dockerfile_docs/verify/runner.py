@@ -24,6 +24,7 @@ from ..errors import DockerfileDocsError
 from .buildlog import read_build_error
 from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineUnavailable
 from .example import Example
+from ..parse import is_labs_frontend
 from .frontend import BUILTIN, write_built_in_copy
 from .inputs import ExampleInputs, StandIn, TargetPlan, example_inputs
 from .results import (
@@ -442,7 +443,7 @@ class _TargetBuild:
     def _labs_note(self, message: str) -> str:
         """Where the built-in frontend stood in for a labs one and refused labs syntax, say so."""
         frontend = self.inputs.frontend
-        if frontend is None or not frontend.reference.split("@", 1)[0].endswith("labs") or "unknown flag" not in message:
+        if frontend is None or not is_labs_frontend(frontend.reference) or "unknown flag" not in message:
             return ""
         return (f" (the file names the labs frontend {frontend.reference}, whose syntax the engine's built-in "
                 "frontend does not have; build it where that image can be pulled)")

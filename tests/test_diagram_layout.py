@@ -150,3 +150,34 @@ def test_any_graph_gets_disjoint_boxes_and_routes_from_box_to_box(graph: tuple[l
         assert len(route.points) % 2 == 0
         assert (route.label is not None) == (edge.label_width > 0)
     assert layout_graph(nodes, edges) == layout
+
+
+def test_parallel_edges_share_one_route_with_their_labels_stacked() -> None:
+    nodes = [LayoutNode("a", 80, 40), LayoutNode("b", 80, 40)]
+    edges = [LayoutEdge("a", "b", 40, 19), LayoutEdge("a", "b", 0, 0), LayoutEdge("a", "b", 70, 19)]
+    layout = layout_graph(nodes, edges)
+    assert len({route.points for route in layout.routes}) == 1
+    first, second = layout.routes[0].label, layout.routes[2].label
+    assert layout.routes[1].label is None and first is not None and second is not None
+    assert not first.overlaps(second) and first.bottom <= second.y
+    assert abs((first.x + first.width / 2) - (second.x + second.width / 2)) < 0.01
+
+
+def test_a_part_not_connected_to_the_rest_is_packed_into_the_room_beside_it() -> None:
+    chain = [LayoutNode(f"c{i}", 120, 60) for i in range(6)]
+    fan = [LayoutNode(f"f{i}", 120, 60) for i in range(5)]
+    lone = LayoutNode("lone", 120, 60)
+    edges = [LayoutEdge(f"c{i}", f"c{i + 1}") for i in range(5)] + [LayoutEdge("c5", f"f{i}") for i in range(5)]
+    connected = layout_graph(chain + fan, edges)
+    packed = layout_graph(chain + fan + [lone], edges)
+    assert packed.height == connected.height and packed.width == connected.width
+    box = packed.nodes["lone"]
+    assert all(not box.overlaps(other, 10) for key, other in packed.nodes.items() if key != "lone")
+
+
+def test_ordering_reports_the_crossings_it_leaves() -> None:
+    nodes = [LayoutNode(k, 60, 30) for k in "abcd"]
+    crossing_free = layout_graph(nodes, [LayoutEdge("a", "c"), LayoutEdge("b", "d")])
+    forced = layout_graph(nodes, [LayoutEdge(s, t) for s in "ab" for t in "cd"])
+    assert crossing_free.crossings == 0
+    assert forced.crossings == 1

@@ -1,25 +1,32 @@
-"""A layered left-to-right layout for small directed graphs, in pure Python.
+"""A layered left-to-right layout for directed graphs, in pure Python, in time that grows with the graph.
 
 The stage diagram needs boxes that never overlap, labels that never sit on a
 box or on each other, and few crossings, for anything from one stage to
-several dozen. This is the classic Sugiyama scheme, kept deterministic
-(every tie is broken by input order, no hashing, no randomness):
+hundreds of ``COPY --from`` edges. This is the classic Sugiyama scheme, kept
+deterministic (every tie is broken by input order, no hashing, no randomness):
 
 1. cycles are broken by reversing the DFS back edges (BuildKit rejects
    cycles among the stages it builds, but skipped stages are not checked);
+   parallel edges (the same two nodes, the same direction) share one route,
+   their labels stacked in one label box;
 2. nodes are layered by longest path; nodes marked ``pull_right`` (image and
-   ARG nodes) then move next to their first consumer, so they do not drag
-   long edges across the whole drawing;
+   ARG nodes) then move next to their first consumer, and a node with more
+   edges out than in moves right as far as its successors allow, so edges
+   stay short;
 3. each real layer becomes an even column; the odd column between two real
    ones holds the edge labels and the dummy nodes of edges that pass by, so
    a label is a box the layout places like any other and cannot overlap;
-4. barycenter sweeps with adjacent swaps, then sifting (each vertex moved
-   to its best place in its column), order the columns to reduce crossings;
-   the best ordering seen is kept;
+4. each connected part is ordered on its own: barycenter sweeps, each
+   followed by adjacent swaps (transposition), from four starting orders,
+   a bounded number of times; the ordering with the fewest crossings is
+   kept. A sweep costs O(E log E) (crossings are counted as inversions),
+   and a budget of vertex visits bounds the sweeps of a huge graph;
 5. vertical positions minimise the weighted squared distance of each vertex
    to its neighbours under the column's ordering and spacing constraints,
    solved exactly per column with the pool-adjacent-violators algorithm;
-   dummy chains weigh more, so long edges run straight.
+   dummy chains weigh more, so long edges run straight;
+6. the parts are packed: the largest first, each further one where it grows
+   the drawing least, often in the empty room below short columns.
 
 Edges are returned as routes whose segments alternate between a straight
 run inside a column and a curve through the gap between two columns, so a
@@ -28,9 +35,8 @@ curve only ever crosses empty space.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import itertools
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 
@@ -111,6 +117,7 @@ class Layout:
     nodes: dict[str, Box]
     routes: list[Route]
     columns: dict[str, int] = field(default_factory=dict)
+    crossings: int = 0
 
 
 @dataclass(slots=True)
@@ -167,11 +174,143 @@ def layout_graph(
     reversed_edges = _back_edges(len(nodes), pairs)
     directed = [(t, s) if i in reversed_edges else (s, t) for i, (s, t) in enumerate(pairs)]
     ranks = _ranks(nodes, directed)
+    bundles = _bundles(edges, directed, reversed_edges)
 
-    vertices, chains = _layered_graph(nodes, edges, directed, ranks)
+    parts = [_lay_out_part(members, part_bundles, nodes, edges, ranks, spacing) for members, part_bundles in _parts(len(nodes), bundles)]
+    offsets = _pack(parts, spacing)
+
+    boxes: dict[str, Box] = {}
+    node_columns: dict[str, int] = {}
+    routes: list[Route | None] = [None] * len(edges)
+    for part, (dx, dy) in zip(parts, offsets):
+        for key, box in part.boxes.items():
+            boxes[key] = Box(box.x + dx, box.y + dy, box.width, box.height)
+        node_columns.update(part.columns)
+        for bundle, points, label in part.routes:
+            _bundle_routes(bundle, points, label, edges, dx, dy, routes)
+    width = max(dx + part.width for part, (dx, _) in zip(parts, offsets)) + margin
+    height = max(dy + part.height for part, (_, dy) in zip(parts, offsets)) + margin
+    return Layout(
+        width=width,
+        height=height,
+        nodes={key: boxes[key] for key in keys},
+        routes=[route for route in routes if route is not None],
+        columns={key: node_columns[key] for key in keys},
+        crossings=sum(part.crossings for part in parts),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Bundle:
+    """Edges with the same two ends in the same direction, laid out as one: ``source``/``target`` in layout direction."""
+
+    source: int
+    target: int
+    drawn_reversed: bool
+    edges: tuple[int, ...]
+    label_width: float
+    label_height: float
+
+
+LABEL_STACK_GAP = 3.0
+"""Between two labels of one bundle, stacked in its label box."""
+
+
+def _bundles(edges: list[LayoutEdge], directed: list[tuple[int, int]], reversed_edges: set[int]) -> list[_Bundle]:
+    grouped: dict[tuple[int, int, bool], list[int]] = {}
+    for i, (s, t) in enumerate(directed):
+        grouped.setdefault((s, t, i in reversed_edges), []).append(i)
+    bundles = []
+    for (s, t, drawn_reversed), members in grouped.items():
+        labelled = [edges[i] for i in members if edges[i].label_width > 0]
+        width = max((e.label_width for e in labelled), default=0.0)
+        height = sum(e.label_height for e in labelled) + LABEL_STACK_GAP * max(len(labelled) - 1, 0)
+        bundles.append(_Bundle(s, t, drawn_reversed, tuple(members), width, height))
+    return bundles
+
+
+def _bundle_routes(
+    bundle: _Bundle, points: tuple[Point, ...], label: Box | None, edges: list[LayoutEdge], dx: float, dy: float,
+    routes: list[Route | None],
+) -> None:
+    """One route per edge of ``bundle``, all on the bundle's path; each label gets its row of the bundle's label box."""
+    moved = tuple((round(x + dx, 2), round(y + dy, 2)) for x, y in points)
+    y = label.y + dy if label is not None else 0.0
+    for i in bundle.edges:
+        edge = edges[i]
+        own: Box | None = None
+        if label is not None and edge.label_width > 0:
+            center = label.x + dx + label.width / 2
+            own = Box(round(center - edge.label_width / 2, 2), round(y, 2), edge.label_width, edge.label_height)
+            y += edge.label_height + LABEL_STACK_GAP
+        routes[i] = Route(edge=i, points=moved, label=own)
+
+
+def _parts(count: int, bundles: list[_Bundle]) -> list[tuple[list[int], list[_Bundle]]]:
+    """The connected parts of the graph: node indices in input order and their bundles, in order of first node."""
+    parent = list(range(count))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for bundle in bundles:
+        a, b = find(bundle.source), find(bundle.target)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    members: dict[int, list[int]] = {}
+    for node in range(count):
+        members.setdefault(find(node), []).append(node)
+    owned: dict[int, list[_Bundle]] = {root: [] for root in members}
+    for bundle in bundles:
+        owned[find(bundle.source)].append(bundle)
+    return [(members[root], owned[root]) for root in sorted(members)]
+
+
+@dataclass(slots=True)
+class _Part:
+    """A connected part laid out on its own, with its top-left corner at (0, 0)."""
+
+    width: float
+    height: float
+    boxes: dict[str, Box]
+    columns: dict[str, int]
+    routes: list[tuple[_Bundle, tuple[Point, ...], Box | None]]
+    crossings: int
+    outline: list[Box]
+    """Rectangles that cover everything drawn: one per column, as deep as the column and its curves reach."""
+
+
+def _lay_out_part(
+    members: list[int], bundles: list[_Bundle], nodes: list[LayoutNode], edges: list[LayoutEdge], ranks: list[int],
+    spacing: _Spacing,
+) -> _Part:
+    local = {node: position for position, node in enumerate(members)}
+    used = sorted({ranks[node] for node in members})
+    compact = {rank: i for i, rank in enumerate(used)}
+    vertices = [
+        _Vertex("node", 2 * compact[ranks[node]], nodes[node].width, nodes[node].height, node_key=nodes[node].key)
+        for node in members
+    ]
+    chains: list[list[int]] = []
+    for bundle in bundles:
+        s, t = local[bundle.source], local[bundle.target]
+        first, last = vertices[s].column, vertices[t].column
+        label_column = first + 1 if bundle.drawn_reversed else last - 1
+        chain = [s]
+        for column in range(first + 1, last):
+            if column == label_column and bundle.label_width > 0:
+                vertices.append(_Vertex("label", column, bundle.label_width, bundle.label_height))
+            else:
+                vertices.append(_Vertex("dummy", column, 0.0, 0.0))
+            chain.append(len(vertices) - 1)
+        chain.append(t)
+        chains.append(chain)
     columns = _columns(vertices)
     links = _links(chains)
-    _order(columns, links, vertices)
+    crossings = _order(columns, links, vertices)
     _place_vertically(columns, links, vertices, spacing)
     column_x, column_w = _place_horizontally(columns, vertices, spacing)
 
@@ -180,12 +319,63 @@ def layout_graph(
         if vertex.kind == "node" and vertex.node_key is not None:
             cx = column_x[vertex.column] + column_w[vertex.column] / 2
             boxes[vertex.node_key] = Box(cx - vertex.width / 2, vertex.y - vertex.height / 2, vertex.width, vertex.height)
+    routes = []
+    ports = _ports(chains, vertices)
+    for i, (bundle, chain) in enumerate(zip(bundles, chains)):
+        points, label = _route(i, chain, vertices, column_x, column_w, ports)
+        if bundle.drawn_reversed:
+            points.reverse()
+        routes.append((bundle, tuple(points), label))
+    bottoms = [max((vertices[v].y + vertices[v].height / 2 for v in column), default=0.0) for column in columns]
+    outline = []
+    for c, bottom in enumerate(bottoms):
+        reach = max(bottoms[max(c - 1, 0): c + 2])
+        left = column_x[c] - (spacing.column_gap if c else 0.0)
+        outline.append(Box(left, 0.0, column_x[c] + column_w[c] - left, reach))
+    return _Part(
+        width=column_x[-1] + column_w[-1],
+        height=max(bottoms),
+        boxes=boxes,
+        columns={v.node_key: v.column // 2 for v in vertices if v.node_key is not None},
+        routes=routes,
+        crossings=crossings,
+        outline=outline,
+    )
 
-    routes = _routes(chains, vertices, column_x, column_w, reversed_edges)
-    width = column_x[-1] + column_w[-1] + margin
-    height = max((v.y + v.height / 2 for v in vertices), default=0.0) + margin
-    node_columns = {v.node_key: v.column // 2 for v in vertices if v.node_key is not None}
-    return Layout(width=width, height=height, nodes=boxes, routes=routes, columns=node_columns)
+
+def _pack(parts: list[_Part], spacing: _Spacing) -> list[tuple[float, float]]:
+    """Where each part's top-left corner goes: the largest part first, each further one where it grows the drawing least.
+
+    A part may sit in the room below the columns of the parts already placed
+    (their outlines), to the right of them or below them; among the places
+    that grow the drawing's area least, the highest and then the leftmost wins.
+    """
+    gap = spacing.node_gap
+    order = sorted(range(len(parts)), key=lambda i: (-len(parts[i].boxes), i))
+    offsets: list[tuple[float, float]] = [(0.0, 0.0)] * len(parts)
+    occupied: list[Box] = []
+    width = height = 0.0
+    for position, i in enumerate(order):
+        part = parts[i]
+        x, y = spacing.margin, spacing.margin
+        if position:
+            candidates = {spacing.margin} | {box.x for box in occupied} | {box.right + gap for box in occupied}
+            best: tuple[float, float, float, float] | None = None
+            for cx in sorted(candidates):
+                cy = spacing.margin
+                for box in occupied:
+                    if box.x < cx + part.width + gap and cx < box.right + gap:
+                        cy = max(cy, box.bottom + gap)
+                grown = max(width, cx + part.width) * max(height, cy + part.height)
+                key = (grown, cy, cx, 0.0)
+                if best is None or key < best:
+                    best = key
+            assert best is not None
+            _, y, x, _ = best
+        offsets[i] = (x, y)
+        occupied += [Box(box.x + x, box.y + y, box.width, box.height) for box in part.outline]
+        width, height = max(width, x + part.width), max(height, y + part.height)
+    return offsets
 
 
 # --------------------------------------------------------------------------- layering
@@ -239,6 +429,9 @@ def _topological(count: int, directed: list[tuple[int, int]]) -> list[int]:
 
 
 def _ranks(nodes: list[LayoutNode], directed: list[tuple[int, int]]) -> list[int]:
+    """Longest-path layers, then shorter edges: ``pull_right`` nodes go next to their first consumer, and a
+    node with more edges out than in moves right as far as its successors allow (each move shortens the
+    edges' total length; a few passes, O(E) each)."""
     count = len(nodes)
     order = _topological(count, directed)
     rank = [0] * count
@@ -250,46 +443,23 @@ def _ranks(nodes: list[LayoutNode], directed: list[tuple[int, int]]) -> list[int
     for node in order:
         if incoming[node]:
             rank[node] = max(rank[p] + 1 for p in incoming[node])
-    for node in reversed(order):
-        if nodes[node].pull_right and outgoing[node]:
-            rank[node] = min(rank[s] for s in outgoing[node]) - 1
+    for _ in range(RANK_PASSES):
+        moved = False
+        for node in reversed(order):
+            if not outgoing[node] or not (nodes[node].pull_right or len(outgoing[node]) > len(incoming[node])):
+                continue
+            latest = min(rank[s] for s in outgoing[node]) - 1
+            if latest > rank[node]:
+                rank[node], moved = latest, True
+        if not moved:
+            break
     lowest = min(rank)
     used = sorted({r - lowest for r in rank})
     compact = {r: i for i, r in enumerate(used)}
     return [compact[r - lowest] for r in rank]
 
 
-def _layered_graph(
-    nodes: list[LayoutNode],
-    edges: list[LayoutEdge],
-    directed: list[tuple[int, int]],
-    ranks: list[int],
-) -> tuple[list[_Vertex], list[list[int]]]:
-    """Real vertices first (same indices as ``nodes``), then one chain of vertices per edge.
-
-    A chain runs from the layout source to the layout target (which is the
-    drawn target unless the edge was reversed) through every column between;
-    the label sits in the column just before the target end as drawn.
-    """
-    vertices = [
-        _Vertex("node", 2 * ranks[i], n.width, n.height, node_key=n.key) for i, n in enumerate(nodes)
-    ]
-    chains: list[list[int]] = []
-    for i, (s, t) in enumerate(directed):
-        edge = edges[i]
-        first, last = vertices[s].column, vertices[t].column
-        drawn_reversed = nodes[s].key != edge.source
-        label_column = first + 1 if drawn_reversed else last - 1
-        chain = [s]
-        for column in range(first + 1, last):
-            if column == label_column and edge.label_width > 0:
-                vertices.append(_Vertex("label", column, edge.label_width, edge.label_height))
-            else:
-                vertices.append(_Vertex("dummy", column, 0.0, 0.0))
-            chain.append(len(vertices) - 1)
-        chain.append(t)
-        chains.append(chain)
-    return vertices, chains
+RANK_PASSES = 4
 
 
 def _columns(vertices: list[_Vertex]) -> list[list[int]]:
@@ -322,56 +492,79 @@ def _links(chains: list[list[int]]) -> _Links:
 
 # --------------------------------------------------------------------------- ordering
 
+MAX_SWEEPS = 24
+"""Sweeps per starting order."""
+STALE_SWEEPS = 6
+"""Sweeps without a better ordering after which a start is given up."""
+TRANSPOSE_PASSES = 20
+WORK_BUDGET = 400_000
+"""Vertex visits the ordering may spend in all (a sweep visits each vertex about twice): small graphs get every sweep,
+a graph of tens of thousands of dummy vertices a few, so the cost stays proportional to the graph."""
 
-def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> None:
-    """Order each column to reduce crossings; writes ``vertex.order`` and sorts ``columns``.
 
-    Barycenter sweeps (alternately left to right and back) give a good
-    ordering quickly; sifting then moves single vertices to their best
-    place, which escapes the local optima sweeps get stuck in.
+def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> int:
+    """Order each column to reduce crossings; writes ``vertex.order``, sorts ``columns`` and returns the crossings.
+
+    From each of four starting orders (depth-first along the edges, along
+    them backwards, the input order, and depth-first from the last vertices
+    of each column), barycenter sweeps alternate left to right and back,
+    each followed by transposition; the best ordering seen is kept. The work
+    is bounded: at most ``MAX_SWEEPS`` sweeps a start, each O(E log E), and
+    no more than ``WORK_BUDGET`` vertex visits in all.
     """
-    _initial_order(columns, links)
-    _write_order(columns, vertices)
-    best = [list(c) for c in columns]
-    best_crossings = _total_crossings(columns, links, vertices)
-    stale = 0
-    for sweep in range(24):
-        if best_crossings == 0 or stale >= 4:
-            break
-        if sweep % 2 == 0:
-            for c in range(1, len(columns)):
-                _sort_by_barycenter(columns[c], links.previous, vertices)
-                _write_order([columns[c]], vertices)
-        else:
-            for c in range(len(columns) - 2, -1, -1):
-                _sort_by_barycenter(columns[c], links.following, vertices)
-                _write_order([columns[c]], vertices)
-        _transpose(columns, links, vertices)
-        crossings = _total_crossings(columns, links, vertices)
-        if crossings < best_crossings:
-            best_crossings, stale = crossings, 0
-            best = [list(c) for c in columns]
-        else:
-            stale += 1
+    count = len(vertices)
+    before = [[n for n, _ in links.previous.get(v, ())] for v in range(count)]
+    after = [[n for n, _ in links.following.get(v, ())] for v in range(count)]
+    before_weights = [[w for _, w in links.previous.get(v, ())] for v in range(count)]
+    after_weights = [[w for _, w in links.following.get(v, ())] for v in range(count)]
+    position = [0] * count
+    budget = max(WORK_BUDGET, 6 * count)
+    best: list[list[int]] | None = None
+    best_crossings = -1
+    starts = [
+        _initial_order(columns, after, before),
+        _initial_order(columns[::-1], before, after)[::-1],
+        [list(c) for c in columns],
+        _initial_order([c[::-1] for c in columns], after, before),
+    ]
+    for start in starts:
+        current = [list(c) for c in start]
+        _positions(current, position)
+        crossings = _total_crossings(current, after, position)
+        if best is None or crossings < best_crossings:
+            best, best_crossings = [list(c) for c in current], crossings
+        stale = 0
+        for sweep in range(MAX_SWEEPS):
+            if best_crossings == 0 or stale >= STALE_SWEEPS or budget <= 0:
+                break
+            if sweep % 2 == 0:
+                for c in range(1, len(current)):
+                    _sort_by_barycenter(current[c], before, before_weights, position)
+            else:
+                for c in range(len(current) - 2, -1, -1):
+                    _sort_by_barycenter(current[c], after, after_weights, position)
+            budget -= count
+            budget -= _transpose(current, before, after, position, allow_equal=sweep % 4 >= 2, allowance=budget)
+            crossings = _total_crossings(current, after, position)
+            if crossings < best_crossings:
+                best, best_crossings, stale = [list(c) for c in current], crossings, 0
+            else:
+                stale += 1
+    assert best is not None
     columns[:] = best
     _write_order(columns, vertices)
-    for _ in range(3):
-        if best_crossings == 0:
-            break
-        for members in columns:
-            _sift(members, links, vertices)
-        crossings = _total_crossings(columns, links, vertices)
-        if crossings >= best_crossings:
-            break
-        best_crossings = crossings
-        best = [list(c) for c in columns]
-    columns[:] = best
-    _write_order(columns, vertices)
+    return best_crossings
 
 
-def _initial_order(columns: list[list[int]], links: _Links) -> None:
-    """Depth-first from the first column in input order, so related vertices start together."""
-    seen: set[int] = set()
+def _positions(columns: list[list[int]], position: list[int]) -> None:
+    for members in columns:
+        for place, vertex in enumerate(members):
+            position[vertex] = place
+
+
+def _initial_order(columns: list[list[int]], forward: list[list[int]], backward: list[list[int]]) -> list[list[int]]:
+    """Depth-first along ``forward`` from the vertices without ``backward`` links, in input order: related vertices start together."""
+    seen = [False] * len(forward)
     ordered: list[list[int]] = [[] for _ in columns]
     column_of = {v: c for c, members in enumerate(columns) for v in members}
 
@@ -379,51 +572,52 @@ def _initial_order(columns: list[list[int]], links: _Links) -> None:
         stack = [vertex]
         while stack:
             current = stack.pop()
-            if current in seen:
+            if seen[current]:
                 continue
-            seen.add(current)
+            seen[current] = True
             ordered[column_of[current]].append(current)
-            following = [b for b, _ in links.following.get(current, [])]
-            stack.extend(reversed(following))
+            stack.extend(reversed(forward[current]))
 
     for members in columns:
         for vertex in members:
-            if vertex not in seen and not links.previous.get(vertex):
+            if not seen[vertex] and not backward[vertex]:
                 visit(vertex)
     for members in columns:
         for vertex in members:
-            if vertex not in seen:
+            if not seen[vertex]:
                 visit(vertex)
-    columns[:] = ordered
+    return ordered
 
 
 def _write_order(columns: list[list[int]], vertices: list[_Vertex]) -> None:
     for members in columns:
-        for position, vertex in enumerate(members):
-            vertices[vertex].order = position
+        for place, vertex in enumerate(members):
+            vertices[vertex].order = place
 
 
-def _sort_by_barycenter(members: list[int], neighbours: dict[int, list[tuple[int, float]]], vertices: list[_Vertex]) -> None:
+def _sort_by_barycenter(members: list[int], neighbours: list[list[int]], weights: list[list[float]], position: list[int]) -> None:
+    """Sort a column by the weighted mean of its neighbours' positions (a vertex without neighbours keeps its place)."""
     keyed = []
-    for position, vertex in enumerate(members):
-        linked = neighbours.get(vertex, [])
-        if linked:
-            total = sum(w for _, w in linked)
-            key = sum(vertices[n].order * w for n, w in linked) / total
+    for place, vertex in enumerate(members):
+        linked = neighbours[vertex]
+        if len(linked) == 1:
+            key = float(position[linked[0]])
+        elif linked:
+            total = sum(weights[vertex])
+            key = sum(position[n] * w for n, w in zip(linked, weights[vertex])) / total
         else:
-            key = float(position)
-        keyed.append((key, position, vertex))
+            key = float(place)
+        keyed.append((key, place, vertex))
     keyed.sort()
-    members[:] = [v for _, _, v in keyed]
+    for place, (_, _, vertex) in enumerate(keyed):
+        members[place] = vertex
+        position[vertex] = place
 
 
-def _crossings_between(left: list[int], links: _Links, vertices: list[_Vertex]) -> int:
+def _crossings_between(left: list[int], after: list[list[int]], position: list[int]) -> int:
     """Crossings of the edges leaving column ``left`` (an inversion count, O(E log E))."""
-    ends = sorted(
-        (vertices[a].order, vertices[b].order) for a in left for b, _ in links.following.get(a, [])
-    )
-    targets = [b for _, b in ends]
-    return _inversions(targets)
+    ends = sorted((position[a], position[b]) for a in left for b in after[a])
+    return _inversions([b for _, b in ends])
 
 
 def _inversions(values: list[int]) -> int:
@@ -446,75 +640,65 @@ def _inversions(values: list[int]) -> int:
     return count
 
 
-def _total_crossings(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> int:
-    return sum(_crossings_between(members, links, vertices) for members in columns[:-1])
+def _total_crossings(columns: list[list[int]], after: list[list[int]], position: list[int]) -> int:
+    return sum(_crossings_between(members, after, position) for members in columns[:-1])
 
 
-def _pair_crossings(upper: int, lower: int, links: _Links, vertices: list[_Vertex]) -> int:
-    """Crossings between the edges of two vertices of a column when ``upper`` is placed above ``lower``."""
-    count = 0
-    for side in (links.previous, links.following):
-        upper_ends = [vertices[n].order for n, _ in side.get(upper, ())]
-        lower_ends = [vertices[n].order for n, _ in side.get(lower, ())]
-        for a in upper_ends:
-            for b in lower_ends:
-                if a > b:
-                    count += 1
-    return count
+def _transpose(
+    columns: list[list[int]], before: list[list[int]], after: list[list[int]], position: list[int], *, allow_equal: bool,
+    allowance: int,
+) -> int:
+    """Swap neighbours in a column while that lowers the crossings around them (or keeps them, when ``allow_equal``).
 
-
-def _transpose(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> None:
-    """Swap neighbours in a column while that lowers the crossings around them."""
-    for _ in range(4):
+    The swaps of one column leave its neighbours' positions alone, so each
+    vertex's sorted neighbour positions are read once per column and pass;
+    a pair is compared by bisection, O((d₁ + d₂) log d). No pass starts
+    once ``allowance`` vertex visits are spent; returns the visits spent.
+    """
+    spent = 0
+    for _ in range(TRANSPOSE_PASSES):
+        if spent >= allowance:
+            break
         improved = False
         for members in columns:
+            if len(members) < 2:
+                continue
+            spent += len(members)
+            ends = [
+                (sorted([position[n] for n in before[v]]), sorted([position[n] for n in after[v]])) for v in members
+            ]
             for i in range(len(members) - 1):
-                u, v = members[i], members[i + 1]
-                if _pair_crossings(v, u, links, vertices) < _pair_crossings(u, v, links, vertices):
+                upper, lower = ends[i], ends[i + 1]
+                (ub, ua), (lb, la) = upper, lower
+                if len(ub) == len(ua) == len(lb) == len(la) == 1:
+                    kept = (ub[0] > lb[0]) + (ua[0] > la[0])
+                    swapped = (lb[0] > ub[0]) + (la[0] > ua[0])
+                else:
+                    kept = _crossings_of_ends(upper, lower)
+                    swapped = _crossings_of_ends(lower, upper)
+                if swapped < kept or (allow_equal and swapped == kept and kept > 0):
+                    u, v = members[i], members[i + 1]
                     members[i], members[i + 1] = v, u
-                    vertices[u].order, vertices[v].order = i + 1, i
-                    improved = True
+                    ends[i], ends[i + 1] = lower, upper
+                    position[u], position[v] = i + 1, i
+                    improved = improved or swapped < kept
         if not improved:
-            return
+            break
+    return spent
 
 
-def _sift(members: list[int], links: _Links, vertices: list[_Vertex]) -> None:
-    """Move each vertex of a column, in turn, to the position with the fewest crossings.
-
-    Only this column's order changes while it is sifted, so each vertex's
-    neighbour positions are read once and crossings are counted by bisection.
-    """
-    ends = {vertex: _end_orders(vertex, links, vertices) for vertex in members}
-
-    def pair(upper: int, lower: int) -> int:
-        return _crossings_of_ends(ends[upper], ends[lower])
-
-    for vertex in list(members):
-        others = [m for m in members if m != vertex]
-        cost = sum(pair(vertex, w) for w in others)
-        current = members.index(vertex)
-        best_cost, best_position = None, current
-        for position in range(len(others) + 1):
-            if position:
-                w = others[position - 1]
-                cost += pair(w, vertex) - pair(vertex, w)
-            if best_cost is None or cost < best_cost or (cost == best_cost and position == current):
-                best_cost, best_position = cost, position
-        others.insert(best_position, vertex)
-        members[:] = others
-        _write_order([members], vertices)
-
-
-def _end_orders(vertex: int, links: _Links, vertices: list[_Vertex]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The sorted positions of a vertex's neighbours in the previous and the following column."""
-    return tuple(
-        tuple(sorted(vertices[n].order for n, _ in side.get(vertex, ()))) for side in (links.previous, links.following)
-    )  # type: ignore[return-value]
-
-
-def _crossings_of_ends(upper: tuple[tuple[int, ...], ...], lower: tuple[tuple[int, ...], ...]) -> int:
-    """What :func:`_pair_crossings` counts, from sorted neighbour positions: pairs where upper's end lies below lower's."""
-    return sum(bisect_left(lower_side, a) for upper_side, lower_side in zip(upper, lower) for a in upper_side)
+def _crossings_of_ends(upper: tuple[list[int], list[int]], lower: tuple[list[int], list[int]]) -> int:
+    """Crossings between two vertices' edges when ``upper`` is placed right above ``lower``: pairs where upper's end lies below lower's."""
+    count = 0
+    for upper_side, lower_side in zip(upper, lower):
+        if not upper_side or not lower_side:
+            continue
+        if len(lower_side) == 1:
+            first = lower_side[0]
+            count += sum(1 for a in upper_side if a > first)
+        else:
+            count += sum(bisect_left(lower_side, a) for a in upper_side)
+    return count
 
 
 # --------------------------------------------------------------------------- coordinates
@@ -524,6 +708,10 @@ def _gap(a: _Vertex, b: _Vertex, spacing: _Spacing) -> float:
     if a.kind == "node" and b.kind == "node":
         return spacing.node_gap
     return spacing.lane_gap
+
+
+PLACEMENT_BUDGET = 150_000
+"""Vertex visits the vertical placement may spend: twelve pairs of passes for a small graph, fewer for a huge one."""
 
 
 def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_Vertex], spacing: _Spacing) -> None:
@@ -538,7 +726,7 @@ def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_V
     passes: list[tuple[range, str]] = []
     forward = range(1, len(columns))
     backward = range(len(columns) - 2, -1, -1)
-    for _ in range(12):
+    for _ in range(max(1, min(12, PLACEMENT_BUDGET // (2 * len(vertices))))):
         passes.append((forward, "previous"))
         passes.append((backward, "following"))
     passes.append((range(len(columns)), "both"))
@@ -547,7 +735,7 @@ def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_V
             _align_column(columns[c], links, vertices, spacing, side)
     top = min(v.y - v.height / 2 for v in vertices)
     for v in vertices:
-        v.y = v.y - top + spacing.margin
+        v.y = v.y - top
 
 
 def _align_column(members: list[int], links: _Links, vertices: list[_Vertex], spacing: _Spacing, side: str) -> None:
@@ -596,44 +784,36 @@ def _isotonic(values: list[float], weights: list[float]) -> list[float]:
 def _place_horizontally(columns: list[list[int]], vertices: list[_Vertex], spacing: _Spacing) -> tuple[list[float], list[float]]:
     widths = [max([vertices[v].width for v in members] + [spacing.empty_column]) for members in columns]
     xs: list[float] = []
-    x = spacing.margin
+    x = 0.0
     for width in widths:
         xs.append(x)
         x += width + spacing.column_gap
     return xs, widths
 
 
-def _routes(
-    chains: list[list[int]],
-    vertices: list[_Vertex],
-    column_x: list[float],
-    column_w: list[float],
-    reversed_edges: set[int],
-) -> list[Route]:
-    ports = _ports(chains, vertices)
-    routes: list[Route] = []
-    for i, chain in enumerate(chains):
-        points: list[Point] = []
-        label: Box | None = None
-        for position, vertex in enumerate(chain):
-            v = vertices[vertex]
-            left = column_x[v.column]
-            right = left + column_w[v.column]
-            center = left + column_w[v.column] / 2
-            if position == 0:
-                y = ports[(i, "out")]
-                points += [(center + v.width / 2, y), (right, y)]
-            elif position == len(chain) - 1:
-                y = ports[(i, "in")]
-                points += [(left, y), (center - v.width / 2, y)]
-            else:
-                points += [(left, v.y), (right, v.y)]
-                if v.kind == "label":
-                    label = Box(center - v.width / 2, v.y - v.height / 2, v.width, v.height)
-        if i in reversed_edges:
-            points.reverse()
-        routes.append(Route(edge=i, points=tuple((round(x, 2), round(y, 2)) for x, y in points), label=label))
-    return routes
+def _route(
+    i: int, chain: list[int], vertices: list[_Vertex], column_x: list[float], column_w: list[float],
+    ports: dict[tuple[int, str], float],
+) -> tuple[list[Point], Box | None]:
+    """The points of chain ``i`` in layout direction, and its label box."""
+    points: list[Point] = []
+    label: Box | None = None
+    for position, vertex in enumerate(chain):
+        v = vertices[vertex]
+        left = column_x[v.column]
+        right = left + column_w[v.column]
+        center = left + column_w[v.column] / 2
+        if position == 0:
+            y = ports[(i, "out")]
+            points += [(center + v.width / 2, y), (right, y)]
+        elif position == len(chain) - 1:
+            y = ports[(i, "in")]
+            points += [(left, y), (center - v.width / 2, y)]
+        else:
+            points += [(left, v.y), (right, v.y)]
+            if v.kind == "label":
+                label = Box(center - v.width / 2, v.y - v.height / 2, v.width, v.height)
+    return points, label
 
 
 def _ports(chains: list[list[int]], vertices: list[_Vertex]) -> dict[tuple[int, str], float]:

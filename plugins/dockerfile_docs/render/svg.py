@@ -597,13 +597,7 @@ def _arrange(graph: StageGraph) -> _Arranged:
     """
     sized = [_size_node(node) for node in graph.nodes]
     labels = [_fit_label(edge.label) for edge in graph.edges]
-    layout = layout_graph(
-        [LayoutNode(s.node.key, s.width, s.height, pull_right=s.node.kind != "stage") for s in sized],
-        [
-            LayoutEdge(edge.source, edge.target, label_width=width, label_height=LABEL_HEIGHT)
-            for edge, (_, width) in zip(graph.edges, labels)
-        ],
-    )
+    layout = layout_graph(*_layout_input(sized, labels, graph))
     kinds = [k for k in EDGE_KIND_ORDER if any(e.kind == k for e in graph.edges)]
     has_skipped = any(n.skipped and n.kind == "stage" for n in graph.nodes)
     legend_items = _legend_items(kinds, has_skipped)
@@ -611,6 +605,21 @@ def _arrange(graph: StageGraph) -> _Arranged:
     width = max(layout.width, legend_width + 24)
     height = layout.height + legend_height + 8
     return _Arranged(sized, labels, layout, legend_rows, legend_width, width, height, (width - layout.width) / 2)
+
+
+def _layout_input(sized: list[_Sized], labels: list[tuple[str, float]], graph: StageGraph) -> tuple[list[LayoutNode], list[LayoutEdge]]:
+    nodes = [LayoutNode(s.node.key, s.width, s.height, pull_right=s.node.kind != "stage") for s in sized]
+    edges = [
+        LayoutEdge(edge.source, edge.target, label_width=width, label_height=LABEL_HEIGHT)
+        for edge, (_, width) in zip(graph.edges, labels)
+    ]
+    return nodes, edges
+
+
+def layout_input(analysis: Analysis) -> tuple[list[LayoutNode], list[LayoutEdge]]:
+    """What the layout receives for ``analysis``'s diagram: boxes and edges with label sizes, no Dockerfile text."""
+    graph = build_stage_graph(analysis)
+    return _layout_input([_size_node(node) for node in graph.nodes], [_fit_label(edge.label) for edge in graph.edges], graph)
 
 
 def clear_layout_cache() -> None:

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 GRAPHS = HERE / "graphs" / "public"
 sys.path.insert(0, str(HERE.parent / "plugins"))
 
-from dockerfile_docs.render.layout import LayoutEdge, LayoutNode, layout_graph  # noqa: E402
+from dockerfile_docs.render.layout import LayoutEdge, LayoutNode, layout_graph
 
 POINTS = 72.0
 

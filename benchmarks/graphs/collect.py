@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "plugins"))
 
-from dockerfile_docs.errors import DockerfileDocsError  # noqa: E402
-from dockerfile_docs.pipeline import analyze_text  # noqa: E402
-from dockerfile_docs.render.svg import layout_input  # noqa: E402
+from dockerfile_docs.errors import DockerfileDocsError
+from dockerfile_docs.pipeline import analyze_text
+from dockerfile_docs.render.svg import layout_input
 
 OUTPUT = Path(__file__).resolve().parent / "public"
 

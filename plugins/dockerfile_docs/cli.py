@@ -26,16 +26,17 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with ``only``, just that subcommand's module is imported (fast start-up)."""
+    """The parser; with ``only``, just that subcommand is built and its module imported (fast start-up)."""
     parser = argparse.ArgumentParser(prog="dockerfile-docs", description="Verified, browsable documentation for Dockerfiles.")
     parser.add_argument("--version", action="version", version=f"dockerfile-docs {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
+        if only is not None and only != name:
+            continue
         sub_parser = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
-        if only is None or only == name:
-            module = importlib.import_module(module_name)
-            module.add_arguments(sub_parser)
-            sub_parser.set_defaults(_run=module.run)
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub_parser)
+        sub_parser.set_defaults(_run=module.run)
     return parser
 
 

@@ -15,11 +15,14 @@ one site generator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
-EdgeKind = Literal["from", "copy", "mount"]
-Severity = Literal["error", "warning", "info", "explain"]
-VariableSource = Literal["build-arg", "default", "global", "env", "platform", "inherited"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the type checker's names only: importing typing costs the command line's start-up
+    from typing import Literal
+
+    EdgeKind = Literal["from", "copy", "mount"]
+    Severity = Literal["error", "warning", "info", "explain"]
+    VariableSource = Literal["build-arg", "default", "global", "env", "platform", "inherited"]
 
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2, "explain": 3}
 

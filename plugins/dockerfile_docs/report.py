@@ -7,9 +7,11 @@ CLI guide.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-from .model import Analysis, Stage
+    from .model import Analysis, Stage
 
 SCHEMA_VERSION = 1
 

@@ -11,10 +11,14 @@ docstring is its page in the rules reference, in three parts: what it means,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import ClassVar
+from ..model import BuildOptions, Finding, ImageFacts
 
-from ..model import Analysis, BuildOptions, Finding, ImageFacts, Severity
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only; typing stays out of the command line's start-up
+    from collections.abc import Iterable
+    from typing import ClassVar
+
+    from ..model import Analysis, Severity
 
 _UNCHANGED = object()
 

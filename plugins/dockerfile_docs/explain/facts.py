@@ -6,7 +6,6 @@ derived from the parsed instructions and the analysis, never from raw text.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import shlex
@@ -234,6 +233,8 @@ def exposed_ports(analysis: Analysis) -> Iterator[tuple[Instruction, str]]:
 
 def suggestion(name: str, candidates: list[str]) -> str | None:
     """The closest candidate to ``name`` (a likely typo), if one is close enough."""
+    import difflib  # only for a misspelt name: kept out of start-up
+
     matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
     if not matches:
         lowered = {c.lower(): c for c in candidates}

@@ -9,7 +9,7 @@ at import with the module named.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from functools import cache
 
 from . import rules as rules_package
@@ -24,22 +24,20 @@ class RuleDefinitionError(Exception):
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, sorted by code."""
     found: list[type[Rule]] = []
-    for info in pkgutil.walk_packages(rules_package.__path__, rules_package.__name__ + "."):
-        if info.ispkg:
-            continue
-        module = importlib.import_module(info.name)
+    for name in _rule_module_names():
+        module = importlib.import_module(name)
         classes = [
             value for value in vars(module).values()
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == module.__name__
         ]
         if len(classes) != 1:
-            raise RuleDefinitionError(f"{info.name}: expected one Rule subclass, found {len(classes)}")
+            raise RuleDefinitionError(f"{name}: expected one Rule subclass, found {len(classes)}")
         rule = classes[0]
-        group, code = info.name.split(".")[-2:]
+        group, code = name.split(".")[-2:]
         if rule.code != code:
-            raise RuleDefinitionError(f"{info.name}: code {rule.code!r} differs from the module name {code!r}")
+            raise RuleDefinitionError(f"{name}: code {rule.code!r} differs from the module name {code!r}")
         if not rule.groups or rule.groups[0] != group:
-            raise RuleDefinitionError(f"{info.name}: the first group must be the folder {group!r}, not {rule.groups!r}")
+            raise RuleDefinitionError(f"{name}: the first group must be the folder {group!r}, not {rule.groups!r}")
         found.append(rule)
     found.sort(key=lambda r: r.code)
     for kind in ("code", "name"):
@@ -50,6 +48,25 @@ def all_rules() -> tuple[type[Rule], ...]:
                 raise RuleDefinitionError(f"rule {kind} {getattr(rule, kind)!r} is used by {seen[key]} and {rule.code}")
             seen[key] = rule.code
     return tuple(found)
+
+
+def _rule_module_names() -> list[str]:
+    """``…rules.<group>.<CODE>`` for every module file under ``rules/<group>/``, found by listing the folders.
+
+    A listing, not ``pkgutil.walk_packages``: that imports machinery the
+    command line does not otherwise need, and start-up is what it costs.
+    """
+    names: list[str] = []
+    for folder in rules_package.__path__:
+        for group in sorted(os.listdir(folder)):
+            group_dir = os.path.join(folder, group)
+            if group.startswith(("_", ".")) or not os.path.isfile(os.path.join(group_dir, "__init__.py")):
+                continue
+            for file in sorted(os.listdir(group_dir)):
+                stem, dot, extension = file.partition(".")
+                if dot and extension == "py" and not stem.startswith("_"):
+                    names.append(f"{rules_package.__name__}.{group}.{stem}")
+    return names
 
 
 def find_rule(identifier: str) -> type[Rule] | None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from ....dockerignore import compile_patterns, is_ignored
 from ....model import Analysis, Finding
 from ...base import Rule
 from ...facts import words_of
@@ -49,6 +48,8 @@ class CopyIgnoredFile(Rule):
         patterns = analysis.options.ignore_patterns
         if not patterns:
             return
+        from ....dockerignore import compile_patterns, is_ignored  # only with a known .dockerignore: kept out of start-up
+
         compiled = compile_patterns(list(patterns))
         escape = analysis.dockerfile.escape
         for stage in analysis.stages:

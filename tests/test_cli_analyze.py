@@ -104,3 +104,20 @@ def test_a_build_error_is_reported_in_json_and_fails_the_exit_status() -> None:
     assert result.returncode == 2
     errors = json.loads(result.stdout)["build_errors"]
     assert errors == [{"line": 2, "stage": 0, "message": 'cannot copy from stage "late", it needs to be defined before current stage "early"'}]
+
+
+def test_analyze_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """Start-up is the command's cost in an editor or a pre-commit hook: no renderer, verifier, typing or site adapters."""
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM scratch\n", encoding="utf-8")
+    script = (
+        "import contextlib, io, sys\n"
+        "from dockerfile_docs.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['analyze', '--format', 'json', {str(dockerfile)!r}])\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split())
+    assert "dockerfile_docs.explain.rules.args.DD101" in loaded, "the rules ran"
+    unwanted = {"typing", "pkgutil", "difflib", "dockerfile_docs.render.svg", "dockerfile_docs.verify", "dockerfile_docs.dockerignore", "mkdocs", "markdown"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)

@@ -63,21 +63,26 @@ def public_graphs() -> list[Graph]:
     return graphs
 
 
-def dense_dockerfile(stages: int, edges: int, seed: int = 7) -> str:
-    """``stages`` stages where ``edges`` distinct ``COPY --from`` pairs (plus each FROM) link later stages to earlier ones."""
+def dense_dockerfile(stages: int, edges: int, *, lines: int = 0, seed: int = 7) -> str:
+    """``stages`` stages where ``edges`` distinct ``COPY --from`` pairs (plus each FROM) link later stages to earlier ones.
+
+    With ``lines``, each stage gets ``RUN`` steps until the file has about that many lines.
+    """
     rng = random.Random(seed)
     pairs: set[tuple[int, int]] = set()
     limit = stages * (stages - 1) // 2
     while len(pairs) < min(edges, limit):
         target = rng.randrange(1, stages)
         pairs.add((rng.randrange(0, target), target))
-    lines = ["ARG BASE=busybox:1.36", "FROM ${BASE} AS s0", "RUN echo 0 > /f0"]
+    padding = max(0, (lines - 3 - len(pairs) - 2 * (stages - 1)) // stages)
+    out = ["ARG BASE=busybox:1.36", "FROM ${BASE} AS s0", "RUN echo 0 > /f0"]
     for index in range(1, stages):
-        lines.append(f"FROM ${{BASE}} AS s{index}" if index % 4 else f"FROM s{index - 1} AS s{index}")
+        out.append(f"FROM ${{BASE}} AS s{index}" if index % 4 else f"FROM s{index - 1} AS s{index}")
         for source in sorted(s for s, t in pairs if t == index):
-            lines.append(f"COPY --from=s{source} /f{source} /from/s{source}/")
-        lines.append(f"RUN echo {index} > /f{index}")
-    return "\n".join(lines) + "\n"
+            out.append(f"COPY --from=s{source} /f{source} /from/s{source}/")
+        out.append(f"RUN echo {index} > /f{index}")
+        out += [f"RUN echo step {step} >> /log" for step in range(padding)]
+    return "\n".join(out) + "\n"
 
 
 def graph_of_dockerfile(name: str, text: str) -> Graph:
@@ -104,9 +109,11 @@ def dot_available() -> bool:
 
 
 def dot_source(graph: Graph) -> str:
+    # dot halves ``ranksep`` in a graph with edge labels (the labels get ranks of their own): doubled, the gaps equal ours
+    ranksep = 28 * (2 if any(edge.label_width for edge in graph.edges) else 1)
     out = [
         "digraph G {",
-        f"rankdir=LR; nodesep={22 / POINTS:.4f}; ranksep={28 / POINTS:.4f}; pad={12 / POINTS:.4f};",
+        f"rankdir=LR; nodesep={22 / POINTS:.4f}; ranksep={ranksep / POINTS:.4f}; pad={12 / POINTS:.4f};",
         'node [shape=box fixedsize=true label="" margin=0];',
     ]
     for node in graph.nodes:

@@ -11,6 +11,14 @@ Sections (all by default):
   ratio between sizes;
 * ``peers``: dockerfile-parse (parsing only) and hadolint (a process per
   file, start-up included, measured alone on an empty file) on the same files;
+* ``startup``: ``dockerfile-docs analyze --format json`` of small files as a
+  whole process (byte-compiled, as a wheel install has it) against
+  ``python -c pass`` and hadolint on the same files, runs interleaved;
+* ``layout``: the stage-diagram layout beside Graphviz ``dot`` (a benchmark-only
+  dependency, Debian's ``graphviz``) on the graphs of public multi-stage
+  Dockerfiles (``graphs/public``): crossings, drawing size, time; then 50
+  stages with 100 to 2,000 edges: layout time per edge (the curve), and
+  ``dockerfile-docs render --format svg`` as a whole process against ``dot``;
 * ``site``: ``mkdocs build`` of the handbook with the plugin against the same
   pages with plain ``dockerfile`` code blocks (the rules reference written as
   files, as ``rules --write-pages`` does, in the same nav), and of a generated
@@ -52,12 +60,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 EXAMPLES = REPO / "examples"
-SECTIONS = ("core", "peers", "site", "verify", "serve")
+SECTIONS = ("core", "peers", "startup", "layout", "site", "verify", "serve")
 
 TARGET_100_LINES_MS = 5.0
 TARGET_10000_LINES_S = 1.0
-TARGET_PLUGIN_OVERHEAD = 0.25
+TARGET_PLUGIN_OVERHEAD = 0.15
 TARGET_WARM_VERIFY_S = 1.0
+TARGET_STARTUP_MS = 50.0
+TARGET_805_EDGES_S = 0.5
+TARGET_SITE_200_S = 5.0
+TARGET_SITE_200_MB = 150.0
 
 
 # --------------------------------------------------------------------------- measuring
@@ -256,7 +268,11 @@ def bench_peers(quick: bool) -> None:
     files.update({f"generated {size} lines": generated_dockerfile(size, heredocs=False) for size in ((10, 100, 1000) if quick else (10, 100, 1000, 10000))})
     files["generated 50 stages"] = many_stages(50)
     print("  generated files without heredocs here: hadolint cannot parse them")
-    print(f"  {'file':<26}  {'dockerfile-docs analyze':>23}  {'dockerfile-parse':>16}  {'hadolint (process)':>18}")
+    try:
+        import dockerfile as buildkit_parser  # BuildKit's Go parser, bound for Python (PyPI `dockerfile`)
+    except ImportError:
+        buildkit_parser = None
+    print(f"  {'file':<26}  {'dockerfile-docs analyze':>23}  {'dockerfile-parse':>16}  {'BuildKit parser':>15}  {'hadolint (process)':>18}")
     with tempfile.TemporaryDirectory(prefix="dd-bench-peers-") as scratch:
         empty = Path(scratch) / "empty.Dockerfile"
         empty.write_text("", encoding="utf-8")
@@ -271,12 +287,133 @@ def bench_peers(quick: bool) -> None:
                 run = median_time(lambda: subprocess.run([hadolint, "--no-fail", str(path)], capture_output=True), min_runs=3, budget=0 if quick else 1.0)
                 report = subprocess.run([hadolint, "--no-fail", str(path)], capture_output=True, text=True).stdout
                 hadolint_figure = run.ms() + (" (parse error)" if "unexpected" in report else "")
-            print(f"  {label:<26}  {ours.ms():>23}  {parsed.ms():>16}  {hadolint_figure:>18}")
+            go_figure = "not installed"
+            if buildkit_parser is not None:
+                go_figure = median_time(lambda: buildkit_parser.parse_string(text), min_runs=3, budget=0.1 if quick else 0.5).ms()
+            print(f"  {label:<26}  {ours.ms():>23}  {parsed.ms():>16}  {go_figure:>15}  {hadolint_figure:>18}")
         if hadolint:
             start = median_time(lambda: subprocess.run([hadolint, "--no-fail", str(empty)], capture_output=True), min_runs=5, budget=0.5)
             print(f"  {'hadolint on an empty file':<26}  {'':>23}  {'':>16}  {start.ms():>18}")
             print("  hadolint runs as a process per file: its figures include process start (the empty-file row).")
-    print("  dockerfile-parse only parses; dockerfile-docs analyze also expands variables, resolves stages and runs the rules.")
+    print("  dockerfile-parse and BuildKit's parser only parse; dockerfile-docs analyze also expands variables, resolves stages and runs the rules.")
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def process_times(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median and minimum wall time of each command as a whole process, the runs interleaved so load hits all alike."""
+    samples: dict[str, list[float]] = {label: [] for label in commands}
+    for command in commands.values():
+        subprocess.run(command, capture_output=True)  # warm the page cache
+    for _ in range(runs):
+        for label, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True)
+            samples[label].append(time.perf_counter() - started)
+    return {label: (statistics.median(values), min(values)) for label, values in samples.items()}
+
+
+def bench_startup(quick: bool) -> dict[str, str]:
+    heading("startup: analyze a small file, whole process (byte-compiled; median and fastest of interleaved runs)")
+    compile_package()
+    cli = str(VENV_BIN / "dockerfile-docs")
+    hadolint = shutil.which("hadolint", path=str(VENV_BIN)) or shutil.which("hadolint")
+    figures: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="dd-bench-start-") as scratch:
+        files = {
+            "one line": "FROM scratch\n",
+            "handbook: multi-stage-go": (EXAMPLES / "multi-stage-go" / "Dockerfile").read_text(encoding="utf-8"),
+        }
+        for label, text in files.items():
+            path = Path(scratch) / f"{len(label)}.Dockerfile"
+            path.write_text(text, encoding="utf-8")
+            commands = {
+                "python -c pass": [sys.executable, "-c", "pass"],
+                "dockerfile-docs analyze --format json": [cli, "analyze", "--format", "json", "--fail-on", "never", str(path)],
+            }
+            if hadolint:
+                commands["hadolint"] = [hadolint, "--no-fail", str(path)]
+            times = process_times(commands, 11 if quick else 41)
+            print(f"  {label} ({len(text.splitlines())} lines)")
+            python_median = times["python -c pass"][0]
+            hadolint_median = times["hadolint"][0] if hadolint else None
+            for name, (median, fastest) in times.items():
+                ratios = f"  {median / python_median:5.1f}x python"
+                if hadolint_median:
+                    ratios += f"  {median / hadolint_median:5.1f}x hadolint"
+                print(f"    {name:<40} {median * 1000:7.1f} ms  (fastest {fastest * 1000:6.1f} ms){ratios}")
+            ours = times["dockerfile-docs analyze --format json"][0] * 1000
+            figures[f"start-up, analyze of {label}"] = f"{ours:.0f} ms: " + verdict(ours, TARGET_STARTUP_MS, "ms")
+    if not hadolint:
+        print("  hadolint is not installed: no hadolint column")
+    return figures
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def bench_layout(quick: bool) -> dict[str, str]:
+    import layouts
+
+    figures: dict[str, str] = {}
+    have_dot = layouts.dot_available()
+    graphs = layouts.public_graphs()
+    heading(f"layout: {len(graphs)} public multi-stage Dockerfiles beside Graphviz dot (same boxes and gaps)")
+    if not have_dot:
+        print("  Graphviz dot is not installed (apt-get install graphviz): our figures only")
+    print(f"  {'graph':<44}{'nodes':>6}{'edges':>6}  {'crossings':>13}  {'drawing (px)':>25}  {'time':>17}")
+    print(f"  {'':<44}{'':>6}{'':>6}  {'ours':>6} {'dot':>6}  {'ours':>12} {'dot':>12}  {'ours':>8} {'dot':>8}")
+    more_crossings = larger = 0
+    total_ours = total_dot = 0
+    for graph in graphs:
+        ours = layouts.ours(graph, repeat=3)
+        theirs = layouts.dot(graph, repeat=3) if have_dot else None
+        total_ours += ours.crossings
+        line = f"  {graph.name[:43]:<44}{len(graph.nodes):>6}{len(graph.edges):>6}  {ours.crossings:>6} "
+        if theirs is not None:
+            total_dot += theirs.crossings
+            more_crossings += ours.crossings > theirs.crossings
+            larger += ours.area > theirs.area
+            line += f"{theirs.crossings:>6}  {ours.width:5.0f}x{ours.height:<6.0f} {theirs.width:5.0f}x{theirs.height:<6.0f}  {ours.seconds * 1000:6.1f}ms {theirs.seconds * 1000:6.1f}ms"
+        else:
+            line += f"{'':>6}  {ours.width:5.0f}x{ours.height:<6.0f} {'':>12}  {ours.seconds * 1000:6.1f}ms"
+        print(line)
+    print("  ours: the layout in process; dot: `dot -Tsvg` as a process (its start-up is about 15 ms of that)")
+    if have_dot:
+        print(f"  crossings in all: ours {total_ours}, dot {total_dot} ({total_ours / max(total_dot, 1):.2f}x)")
+        figures["graphs with more crossings than dot"] = f"{more_crossings} of {len(graphs)}" + ("" if more_crossings else ": met")
+        figures["graphs drawn larger than dot (area)"] = f"{larger} of {len(graphs)}" + ("" if larger else ": met")
+
+    heading("layout: 50 stages, more and more COPY --from edges (the curve)")
+    cli = str(VENV_BIN / "dockerfile-docs")
+    sizes = (100, 200, 400, 805) if quick else (100, 200, 400, 805, 1000, 2000)
+    print(f"  {'edges asked':>11}{'edges drawn':>12}{'lines':>7}  {'layout':>10}  {'per edge':>9}  {'render (process)':>16}  {'dot (process)':>13}")
+    with tempfile.TemporaryDirectory(prefix="dd-bench-layout-") as scratch:
+        for size in sizes:
+            text = layouts.dense_dockerfile(50, size)
+            graph = layouts.graph_of_dockerfile("dense", text)
+            ours = layouts.ours(graph)
+            path = Path(scratch) / f"dense-{size}.Dockerfile"
+            path.write_text(text, encoding="utf-8")
+            started = time.perf_counter()
+            subprocess.run([cli, "render", "--format", "svg", str(path)], capture_output=True, check=True)
+            whole = time.perf_counter() - started
+            dot_figure = ""
+            if have_dot and size <= (805 if quick else 1000):
+                dot_figure = f"{layouts.dot(graph).seconds:11.2f} s"
+            print(f"  {size:>11}{len(graph.edges):>12}{len(text.splitlines()):>7}  {ours.seconds:8.3f} s  {ours.seconds / len(graph.edges) * 1000:6.2f} ms  {whole:14.2f} s  {dot_figure:>13}")
+            if size == 805:
+                figures["805-edge file, render --format svg (process)"] = f"{whole:.2f} s: " + verdict(whole, TARGET_805_EDGES_S, "s")
+        text = layouts.dense_dockerfile(50, 1050, lines=10000)
+        path = Path(scratch) / "dense-10000-lines.Dockerfile"
+        path.write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run([cli, "render", "--format", "svg", str(path)], capture_output=True, check=True)
+        whole = time.perf_counter() - started
+        print(f"  a {len(text.splitlines()):,}-line file of 50 stages and ~1,050 edges: render --format svg (process) {whole:.2f} s")
+        figures["10,000-line, 1,050-edge file, render (process)"] = f"{whole:.2f} s: " + verdict(whole, TARGET_10000_LINES_S, "s")
+    return figures
 
 
 # --------------------------------------------------------------------------- sites
@@ -455,7 +592,10 @@ def bench_site(quick: bool) -> dict[str, str]:
         config = generated_site(Path(scratch), count)
         result = measured_build(config, Path(scratch) / "site", env)
         print(f"  {count} pages: {result.seconds:.2f} s ({result.seconds / count * 1000:.0f} ms a page), peak memory {result.peak_rss_mb:.0f} MB, exit {result.returncode}")
-        figures[f"generated site, {count} pages"] = f"{result.seconds:.1f} s, peak {result.peak_rss_mb:.0f} MB"
+        figures[f"generated site, {count} pages"] = (
+            f"{result.seconds:.1f} s: " + verdict(result.seconds, TARGET_SITE_200_S, "s")
+            + f"; peak {result.peak_rss_mb:.0f} MB: " + verdict(result.peak_rss_mb, TARGET_SITE_200_MB, "MB")
+        )
     return figures
 
 
@@ -612,6 +752,10 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(bench_core(args.quick, args.profile))
     if "peers" in args.only:
         bench_peers(args.quick)
+    if "startup" in args.only:
+        figures.update(bench_startup(args.quick))
+    if "layout" in args.only:
+        figures.update(bench_layout(args.quick))
     if "site" in args.only:
         figures.update(bench_site(args.quick))
     if "verify" in args.only:

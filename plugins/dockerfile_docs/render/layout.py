@@ -347,8 +347,9 @@ def _pack(parts: list[_Part], spacing: _Spacing) -> list[tuple[float, float]]:
     """Where each part's top-left corner goes: the largest part first, each further one where it grows the drawing least.
 
     A part may sit in the room below the columns of the parts already placed
-    (their outlines), to the right of them or below them; among the places
-    that grow the drawing's area least, the highest and then the leftmost wins.
+    (their outlines), to the right of them or below them. A place that keeps
+    the drawing's width wins (a page is narrower than it is long), then the
+    one that grows its area least, then the highest and the leftmost.
     """
     gap = spacing.node_gap
     order = sorted(range(len(parts)), key=lambda i: (-len(parts[i].boxes), i))
@@ -366,12 +367,12 @@ def _pack(parts: list[_Part], spacing: _Spacing) -> list[tuple[float, float]]:
                 for box in occupied:
                     if box.x < cx + part.width + gap and cx < box.right + gap:
                         cy = max(cy, box.bottom + gap)
-                grown = max(width, cx + part.width) * max(height, cy + part.height)
-                key = (grown, cy, cx, 0.0)
+                wider = max(width, cx + part.width)
+                key = (float(wider > width), wider * max(height, cy + part.height), cy, cx)
                 if best is None or key < best:
                     best = key
             assert best is not None
-            _, y, x, _ = best
+            _, _, y, x = best
         offsets[i] = (x, y)
         occupied += [Box(box.x + x, box.y + y, box.width, box.height) for box in part.outline]
         width, height = max(width, x + part.width), max(height, y + part.height)

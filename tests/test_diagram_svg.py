@@ -286,3 +286,22 @@ def test_a_stage_that_mounts_from_itself_is_drawn_without_a_loop_and_explained()
     assert [(e.source, e.target, e.kind) for e in analysis.edges if e.kind == "mount"] == [(0, 0, "mount")]
     svg = render_diagram(analysis)
     assert "build" in svg
+
+
+def test_a_label_names_each_arg_and_path_once_and_parallel_arrows_share_a_route() -> None:
+    text = (
+        "ARG PYTHON_VERSION=3.12\n"
+        "FROM python:${PYTHON_VERSION}-slim AS base\n"
+        "FROM python:${PYTHON_VERSION}-slim AS lint\n"
+        "FROM base AS test\n"
+        "COPY --from=base /app /app\n"
+        "COPY --from=base /app /app2\n"
+    )
+    diagram = read_diagram(render_diagram(analyze_text(text)))
+    labels = sorted(edge.label for edge in diagram.edges if edge.label)
+    assert labels == ["ARG PYTHON_VERSION", "COPY /app", "FROM", "FROM", "FROM"]
+    base_to_test = [edge for edge in diagram.edges if (diagram.named(edge.source), diagram.named(edge.target)) == ("base", "test")]
+    assert {edge.kind for edge in base_to_test} == {"from", "copy"}
+    assert len({edge.path for edge in base_to_test}) == 1, "one arrow between two boxes"
+    first, second = (edge.label_box for edge in base_to_test)
+    assert first is not None and second is not None and not first.overlaps(second)

@@ -260,7 +260,7 @@ def _merge_edges(
     name_of_key["args"] = "global ARGs"
     merged: list[DiagramEdge] = []
     for (source, target, kind), members in grouped.items():
-        paths = tuple(p for _, ps in members for p in ps)
+        paths = tuple(dict.fromkeys(p for _, ps in members for p in ps))  # each name once, in first-use order
         lines = tuple(e.line for e, _ in members if e is not None)
         target_stage = stage_of_key.get(target)
         skipped = target_stage is not None and not target_stage.needed

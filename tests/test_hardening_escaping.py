@@ -34,6 +34,7 @@ from dockerfile_docs.render.explanations import render_explanations
 from dockerfile_docs.render.fragment import render_error, render_fragment
 from dockerfile_docs.render.listing import render_listing
 from dockerfile_docs.render.markdown_out import render_markdown
+from dockerfile_docs.render.portable import render_portable_html
 from dockerfile_docs.render.mermaid import render_mermaid
 from dockerfile_docs.render.search import searchable_html
 from dockerfile_docs.render.svg import render_diagram
@@ -110,10 +111,11 @@ def test_payload_renders_inert_in_svg_html_and_mermaid(slot_name: str, payload_n
     analysis = analyzed_or_none(dockerfile_for(slot, payload), options_for(slot, payload))
     if analysis is None:
         return
-    svg = render_diagram(analysis, id_prefix="h")
-    assert_well_formed_svg(svg)
-    assert not live_markup(svg), live_markup(svg)
+    for svg in (render_diagram(analysis, id_prefix="h"), render_diagram(analysis, id_prefix="h", portable=True)):
+        assert_well_formed_svg(svg)
+        assert not live_markup(svg), live_markup(svg)
     for markup in (
+        render_portable_html(analysis, title=payload),
         render_listing(analysis, id_prefix="h"),
         render_explanations(analysis, id_prefix="h"),
         render_fragment(analysis, layout="tabs", id_prefix="h", title=payload),
@@ -146,8 +148,8 @@ def test_markdown_listing_cannot_be_broken_out_of(slot_name: str, payload_name: 
     analysis = analyzed_or_none(text, options_for(slot, payload))
     if analysis is None:
         return
-    for diagram in ("mermaid", "none", "svg"):
-        md = render_markdown(analysis, diagram=diagram, title=payload)
+    for diagram in ("mermaid", "none", "svg", "image"):
+        md = render_markdown(analysis, diagram=diagram, title=payload, image="stages.svg")
         page = markdown.markdown(md, extensions=["fenced_code"])
         assert_inert(page)
         assert "<script" not in page.lower()

@@ -48,11 +48,15 @@ def test_svg_is_a_standalone_svg_file(capsys: pytest.CaptureFixture[str], docker
     assert "build" in out and "runtime" in out
 
 
-def test_html_is_a_self_contained_page_without_script_or_remote_resource(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
-    code, out, _ = render(capsys, "--format", "html", str(dockerfile))
+@pytest.mark.parametrize("output_format", ["html", "page"])
+def test_html_and_page_are_self_contained_without_script_or_remote_resource(
+    capsys: pytest.CaptureFixture[str], dockerfile: Path, output_format: str
+) -> None:
+    code, out, _ = render(capsys, "--format", output_format, str(dockerfile))
     assert code == 0
     assert out.startswith("<!DOCTYPE html>")
-    assert "<style>" in out and "Content-Security-Policy" in out
+    assert ("<style" in out) == (output_format == "page"), "html, for wikis, needs no stylesheet"
+    assert "Content-Security-Policy" in out
     assert "<script" not in out.lower()
     remote = [url for url in re.findall(r'(?:src|href)="([^"]+)"', out) if re.match(r"^(?:https?:)?//", url)]
     assert remote == []
@@ -60,16 +64,19 @@ def test_html_is_a_self_contained_page_without_script_or_remote_resource(capsys:
 
 
 def test_html_shows_only_the_requested_parts(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
-    code, out, _ = render(capsys, "--format", "html", "--show", "diagram", str(dockerfile))
+    code, out, _ = render(capsys, "--format", "page", "--show", "diagram", str(dockerfile))
     assert code == 0
     assert 'class="dd-part dd-part-diagram"' in out and 'class="dd-part dd-part-listing"' not in out
+    code, out, _ = render(capsys, "--format", "html", "--show", "diagram", str(dockerfile))
+    assert code == 0
+    assert "<svg" in out and "<table" not in out
 
 
 def test_md_has_a_heading_the_diagram_and_the_dockerfile_in_a_fence(capsys: pytest.CaptureFixture[str], dockerfile: Path) -> None:
     code, out, _ = render(capsys, "--format", "md", str(dockerfile))
     assert code == 0
     assert out.startswith("## ")
-    assert "<svg" in out
+    assert "```mermaid\nflowchart LR\n" in out and "<svg" not in out and "<style" not in out
     assert "```dockerfile\n" + TWO_STAGES + "```\n" in out
 
 
@@ -154,3 +161,21 @@ def test_the_installed_command_reads_stdin(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_md_with_an_image_diagram_writes_the_svg_beside_the_markdown(capsys: pytest.CaptureFixture[str], dockerfile: Path, tmp_path: Path) -> None:
+    output = tmp_path / "wiki" / "STAGES.md"
+    code, _, err = render(capsys, "--format", "md", "--diagram", "image", "--output", str(output), str(dockerfile))
+    assert code == 0, err
+    assert "![Build stages of " in output.read_text() and "(<STAGES.svg>)" in output.read_text()
+    assert (tmp_path / "wiki" / "STAGES.svg").read_text().startswith("<?xml")
+    code, _, err = render(capsys, "--format", "md", "--diagram", "image", str(dockerfile))
+    assert code == 1 and "--output" in err
+
+
+def test_md_explanations_keep_their_code_spans(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("ARG VERSION=1\nFROM busybox:1.36\nRUN echo $VERSION\n")
+    code, out, _ = render(capsys, "--format", "md", str(path))
+    assert code == 0
+    assert "`VERSION`" in out and "\\`" not in out

@@ -17,7 +17,7 @@ from ..errors import DockerfileDocsError
 from ..model import Analysis, BuildOptions
 from .fragment import PARTS, normalize_show, render_fragment, svg_document
 
-FORMATS = ("svg", "html", "md", "mermaid")
+FORMATS = ("svg", "html", "page", "md", "mermaid")
 STDIN_LABEL = "<stdin>"
 
 
@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         default="html",
-        help="svg: the stage diagram alone; html: a self-contained page (default); "
-        "md: Markdown for wikis; mermaid: the flowchart source",
+        help="svg: the stage diagram alone; html: for HTML wikis, intact after their sanitizers (default); "
+        "page: a self-contained page with the stylesheet (tabs, colour schemes); md: Markdown for wikis; "
+        "mermaid: the flowchart source",
     )
     parser.add_argument(
         "--build-arg",
@@ -44,18 +45,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--show",
         default=" ".join(PARTS[:3]),
-        help="html: the parts to show, space or comma separated (default: %(default)s)",
+        help="html and page: the parts to show, space or comma separated (default: %(default)s)",
     )
     parser.add_argument(
-        "--layout", choices=("tabs", "stacked"), default="stacked", help="html: how the parts are arranged (default: %(default)s)"
+        "--layout", choices=("tabs", "stacked"), default="stacked", help="page: how the parts are arranged (default: %(default)s)"
     )
     parser.add_argument(
         "--diagram",
-        choices=("svg", "mermaid", "none"),
-        default="svg",
-        help="md: the diagram as inline SVG, as a mermaid fence, or left out (default: %(default)s)",
+        choices=("mermaid", "image", "svg", "none"),
+        default="mermaid",
+        help="md: the diagram as a mermaid fence (GitHub and GitLab draw it), as an image file written beside --output, "
+        "as inline SVG (for renderers that keep raw SVG), or left out (default: %(default)s)",
     )
-    parser.add_argument("--title", help="html and md: the title (default: the file name)")
+    parser.add_argument("--title", help="html, page and md: the title (default: the file name)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,11 +124,30 @@ def render(analysis: Analysis, args: argparse.Namespace) -> str:
     if args.format == "md":
         from .markdown_out import render_markdown
 
-        return render_markdown(analysis, diagram=args.diagram, title=args.title)
+        image = None
+        if args.diagram == "image":
+            image = _write_diagram_image(analysis, args.output)
+        return render_markdown(analysis, diagram=args.diagram, title=args.title, image=image)
     show = tuple(part for part in normalize_show(args.show) if part != "results")
     if not show:
         raise DockerfileDocsError("--show: build results are not available here; name another part")
+    if args.format == "html":
+        from .portable import portable_document, render_portable_html
+
+        fragment = render_portable_html(analysis, show=show, title=args.title)
+        return portable_document(fragment, title=args.title or analysis.dockerfile.path or "Dockerfile")
     return render_fragment(analysis, show=show, layout=args.layout, standalone=True, title=args.title)
+
+
+def _write_diagram_image(analysis: Analysis, output: str | None) -> str:
+    """Write the diagram as ``<output stem>.svg`` beside the Markdown file; its name, for the image link."""
+    if output is None or output == "-":
+        raise DockerfileDocsError("--diagram image writes the diagram beside the Markdown file: give --output FILE.md")
+    from .svg import render_diagram
+
+    image = Path(output).with_suffix(".svg")
+    write_output(svg_document(render_diagram(analysis, id_prefix="dd", link_lines=False)), str(image))
+    return image.name
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -1,10 +1,14 @@
 """A Dockerfile's diagram, listing and explanations as Markdown, for wikis and READMEs.
 
-The diagram is either the project's inline SVG (raw HTML, for renderers that
-keep it) or a ``mermaid`` fence (GitHub, GitLab, Azure DevOps and most wikis
-draw those themselves). The listing is a ``dockerfile`` fence long enough
-that no backtick run inside the file can close it. Explanations are a list
-whose text is escaped for both Markdown and HTML, since it quotes the file.
+The diagram is a ``mermaid`` fence by default (GitHub, GitLab, Azure DevOps
+and most wikis draw those themselves, in their own colour scheme), or an
+image link to the SVG file written beside the Markdown, or the portable
+inline SVG for renderers that keep raw SVG. GitHub's sanitizer removes
+inline ``<svg>`` and shows ``<style>`` as text, so neither is the default.
+The listing is a ``dockerfile`` fence long enough that no backtick run
+inside the file can close it. Explanations are a list whose text is escaped
+for both Markdown and HTML, since it quotes the file; their `code` spans
+stay code spans.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Literal
 
 from ..model import SEVERITY_ORDER, Analysis, Finding
 
-DiagramFormat = Literal["svg", "mermaid", "none"]
+DiagramFormat = Literal["mermaid", "image", "svg", "none"]
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -38,14 +42,17 @@ def code_fence(body: str, info: str = "") -> str:
 def render_markdown(
     analysis: Analysis,
     *,
-    diagram: DiagramFormat = "svg",
+    diagram: DiagramFormat = "mermaid",
     title: str | None = None,
     rule_url: str | None = None,
+    image: str | None = None,
 ) -> str:
     """Markdown with a heading, the diagram, the Dockerfile and one list item per finding.
 
     ``rule_url`` is a base URL; when given, each rule code links to its
     reference page ``{rule_url}{slug}/`` (the slug is the lower-case code).
+    With ``diagram="image"``, ``image`` is the diagram file's URL (relative
+    to the Markdown file).
     """
     sections: list[str] = []
     heading = title or analysis.dockerfile.path or "Dockerfile"
@@ -53,10 +60,15 @@ def render_markdown(
     summary = _summary(analysis)
     if summary:
         sections.append(summary + "\n")
-    if diagram == "svg":
+    if diagram == "image":
+        if image is None:
+            raise ValueError("diagram='image' needs the image's URL")
+        alt = escape_markdown(f"Build stages of {heading}")
+        sections.append(f"![{alt}](<{image.replace('>', '%3E')}>)\n")
+    elif diagram == "svg":
         from .svg import render_diagram
 
-        svg = render_diagram(analysis, id_prefix="dd").strip()
+        svg = render_diagram(analysis, id_prefix="dd", link_lines=False, portable=True).strip()
         # Inside a block-level <div> the SVG is raw HTML to Markdown; alone, its text would be read as Markdown.
         body = "\n".join(line for line in svg.splitlines() if line.strip())
         sections.append(f'<div class="dd-diagram-block">\n{body}\n</div>\n')
@@ -84,4 +96,28 @@ def _finding_item(finding: Finding, rule_url: str | None) -> str:
     if rule_url:
         code = f"[{code}]({rule_url}{finding.rule.lower()}/)"
     label = f"{code} {escape_markdown(finding.name)}"
-    return f"- **Line {lines}** ({finding.severity}, {label}): {escape_markdown(finding.message)}\n"
+    return f"- **Line {lines}** ({finding.severity}, {label}): {markdown_message(finding.message)}\n"
+
+
+def markdown_message(message: str) -> str:
+    """A finding message as Markdown: its `code` spans kept as code spans, the rest escaped to read literally."""
+    pieces = message.split("`")
+    if len(pieces) % 2 == 0:
+        return escape_markdown(message)
+    return "".join(_code_span(piece) if index % 2 else _escaped_keeping_edges(piece) for index, piece in enumerate(pieces))
+
+
+def _escaped_keeping_edges(text: str) -> str:
+    """:func:`escape_markdown`, keeping one space where the text began or ended with one (a code span sits there)."""
+    escaped = escape_markdown(text)
+    if not escaped:
+        return " " if text[:1].isspace() else ""
+    return (" " if text[:1].isspace() else "") + escaped + (" " if text[-1:].isspace() else "")
+
+
+def _code_span(text: str) -> str:
+    text = " ".join(text.replace("\r", " ").split("\n"))
+    if not text.strip():
+        return escape_markdown(text) or "` `"
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")) else text
+    return f"`{padded}`"

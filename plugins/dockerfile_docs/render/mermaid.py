@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..model import Analysis
+from .paint import PORTABLE_COLOURS
 from .svg import DiagramEdge, DiagramNode, StageGraph, build_stage_graph, shorten_chars
 
 _SAFE = re.compile(r"[A-Za-z0-9 ._:/@+=,\-\u00b7\u2013\u2192\u2026]")
@@ -18,11 +19,20 @@ MAX_LINE_CHARS = 40
 
 _ARROWS = {"from": "-->", "copy": "-.->", "mount": "-.->", "arg": "-.->"}
 _EDGE_STYLES = {
-    "from": "stroke:#3d444d,stroke-width:1.6px",
-    "copy": "stroke:#bc4c00,stroke-width:1.6px,stroke-dasharray:6 4",
-    "mount": "stroke:#8250df,stroke-width:2px,stroke-dasharray:1.5 3.5",
-    "arg": "stroke:#1a7f37,stroke-width:1.3px,stroke-dasharray:8 3 2 3",
+    "from": f"stroke:{PORTABLE_COLOURS['edge-from']},stroke-width:1.6px",
+    "copy": f"stroke:{PORTABLE_COLOURS['edge-copy']},stroke-width:1.6px,stroke-dasharray:6 4",
+    "mount": f"stroke:{PORTABLE_COLOURS['edge-mount']},stroke-width:2px,stroke-dasharray:1.5 3.5",
+    "arg": f"stroke:{PORTABLE_COLOURS['edge-arg']},stroke-width:1.3px,stroke-dasharray:8 3 2 3",
 }
+"""The portable diagram's mid-tones (:mod:`.paint`): they read on a light page and on a dark one."""
+_CLASS_STYLES = {
+    "stage": f"stroke:{PORTABLE_COLOURS['stroke']}",
+    "image": f"stroke:{PORTABLE_COLOURS['stroke']}",
+    "args": f"stroke:{PORTABLE_COLOURS['args-stroke']}",
+    "target": f"stroke:{PORTABLE_COLOURS['target']},stroke-width:3px",
+    "skipped": f"stroke:{PORTABLE_COLOURS['stroke']},stroke-dasharray:5 3",
+}
+"""Strokes only: fills and text colours stay the host's theme's, light or dark."""
 
 
 def mermaid_text(text: str) -> str:
@@ -45,13 +55,7 @@ def draw_mermaid(graph: StageGraph) -> str:
     for position, edge in enumerate(graph.edges):
         style = _EDGE_STYLES[edge.kind] + (",opacity:0.5" if edge.skipped else "")
         out.append(f"  linkStyle {position} {style}")
-    out += [
-        "  classDef stage fill:#ffffff,stroke:#818b98,color:#1f2328",
-        "  classDef image fill:#f6f8fa,stroke:#818b98,color:#1f2328",
-        "  classDef args fill:#fff8c5,stroke:#818b98,color:#1f2328",
-        "  classDef target fill:#ffffff,stroke:#0969da,stroke-width:3px,color:#1f2328",
-        "  classDef skipped fill:#f6f8fa,stroke:#818b98,stroke-dasharray:5 3,color:#59636e",
-    ]
+    out += [f"  classDef {name} {style}" for name, style in _CLASS_STYLES.items()]
     for css_class in ("stage", "image", "args", "target", "skipped"):
         members = [n.key for n in graph.nodes if _node_class(n) == css_class]
         if members:

@@ -29,6 +29,7 @@ from typing import Literal
 
 from ..model import Analysis, Edge, Stage
 from .layout import Box, Layout, LayoutEdge, LayoutNode, Route, layout_graph
+from .paint import PORTABLE_PAINT, STYLESHEET_PAINT, Paint
 from .text import reveal_invisible
 
 NodeKind = Literal["stage", "image", "args"]
@@ -533,17 +534,19 @@ def _fit_label(label: str) -> tuple[str, float]:
 # --------------------------------------------------------------------------- drawing
 
 
-def render_diagram(analysis: Analysis, *, id_prefix: str = "dd", link_lines: bool = True) -> str:
+def render_diagram(analysis: Analysis, *, id_prefix: str = "dd", link_lines: bool = True, portable: bool = False) -> str:
     """The stage diagram of ``analysis`` as one inline ``<svg>`` element (a string).
 
     Each stage box links to ``#{id_prefix}-L{from_line}`` when ``link_lines``;
-    ids inside the SVG start with ``{id_prefix}-diagram-``. The same input
-    gives byte-identical output.
+    ids inside the SVG start with ``{id_prefix}-diagram-``. ``portable``
+    leaves the stylesheet out and carries colours and fonts as attributes,
+    for hosts whose sanitizer removes ``<style>`` (see :mod:`.paint`). The
+    same input gives byte-identical output.
     """
     if len(analysis.stages) > MAX_DIAGRAM_STAGES:
         return _too_many_stages(analysis, id_prefix)
     graph = build_stage_graph(analysis)
-    return draw_stage_graph(graph, id_prefix=id_prefix, link_lines=link_lines)
+    return draw_stage_graph(graph, id_prefix=id_prefix, link_lines=link_lines, portable=portable)
 
 
 MAX_DIAGRAM_STAGES = 150
@@ -627,8 +630,9 @@ def clear_layout_cache() -> None:
     _arrange.cache_clear()
 
 
-def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True) -> str:
+def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True, portable: bool = False) -> str:
     """Lay out and draw ``graph``; see :func:`render_diagram`."""
+    paint = PORTABLE_PAINT if portable else STYLESHEET_PAINT
     prefix = xml_text(id_prefix) + "-diagram"
     arranged = _arrange(graph)
     sized, labels, layout, legend_rows = arranged.sized, arranged.labels, arranged.layout, arranged.legend_rows
@@ -636,64 +640,87 @@ def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bo
 
     out: list[str] = []
     style = f"min-width:{_num(min(width, width * MIN_SCALE))}px" if width > 640 else ""
+    if portable:
+        style = "max-width:100%;height:auto"
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="dd-diagram" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" height="{_num(height)}" role="img" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc"' + (f' style="{style}"' if style else "") + ">"
+        f'aria-labelledby="{prefix}-title {prefix}-desc"' + (f' style="{style}"' if style else "") + paint.root() + ">"
     )
     out.append(f'<title id="{prefix}-title">{xml_text(graph.title)}</title>')
     out.append(f'<desc id="{prefix}-desc">{xml_text(graph.summary)}</desc>')
-    out.append(f"<style>{STYLE_SHEET}</style>")
+    if not portable:
+        out.append(f"<style>{STYLE_SHEET}</style>")
     out.append("<defs>")
     for kind in EDGE_KIND_ORDER:
         out.append(
             f'<marker id="{prefix}-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
             f'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path class="dd-arrow dd-arrow-{kind}" d="M0,1 L10,5 L0,9 z"/></marker>'
+            f'<path class="dd-arrow dd-arrow-{kind}" d="M0,1 L10,5 L0,9 z"{paint.arrow(kind)}/></marker>'
         )
     out.append("</defs>")
-    out.append(f'<rect class="dd-background" x="0" y="0" width="{_num(width)}" height="{_num(height)}"/>')
+    if not portable:  # the portable diagram lets the host's background show
+        out.append(f'<rect class="dd-background" x="0" y="0" width="{_num(width)}" height="{_num(height)}"/>')
     out.append(f'<g class="dd-graph" transform="translate({_num(graph_offset)},0)">' if graph_offset else '<g class="dd-graph">')
     out.append('<g class="dd-edges">')
+    gaps = _label_gaps(layout.routes) if portable else {}
     for edge, route, (label_text, _) in zip(graph.edges, layout.routes, labels):
-        out.append(_draw_edge(edge, route, label_text, prefix))
+        out.append(_draw_edge(edge, route, label_text, prefix, paint, gaps.get(route.points, ()) if portable else ()))
     out.append("</g>")
     out.append('<g class="dd-nodes">')
     for item in sized:
-        out.append(_draw_node(item, layout.nodes[item.node.key], id_prefix=xml_text(id_prefix), link_lines=link_lines))
+        out.append(_draw_node(item, layout.nodes[item.node.key], id_prefix=xml_text(id_prefix), link_lines=link_lines, paint=paint))
     out.append("</g>")
     out.append("</g>")
-    out.append(_draw_legend(legend_rows, (width - legend_width) / 2, layout.height + 4, prefix))
+    out.append(_draw_legend(legend_rows, (width - legend_width) / 2, layout.height + 4, prefix, paint))
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _draw_edge(edge: DiagramEdge, route: Route, label: str, prefix: str) -> str:
+def _draw_edge(
+    edge: DiagramEdge, route: Route, label: str, prefix: str, paint: Paint, gap: tuple[float, float] | tuple[()] = ()
+) -> str:
     classes = f"dd-edge dd-edge-{edge.kind}" + (" dd-skipped" if edge.skipped else "")
     parts = [
         f'<g class="{classes}" data-source="{edge.source}" data-target="{edge.target}" data-kind="{edge.kind}">',
         f"<title>{xml_text(edge.title)}</title>",
-        f'<path class="dd-edge-line" d="{_path_data(route.points)}" marker-end="url(#{prefix}-arrow-{edge.kind})"/>',
+        f'<path class="dd-edge-line" d="{_path_data(route.points, gap)}" marker-end="url(#{prefix}-arrow-{edge.kind})"'
+        f"{paint.edge_line(edge.kind, skipped=edge.skipped)}/>",
     ]
     if route.label is not None:
         box = route.label
         parts.append(
             f'<g class="dd-edge-label"><rect class="dd-label-box" x="{_num(box.x)}" y="{_num(box.y)}" '
-            f'width="{_num(box.width)}" height="{_num(box.height)}" rx="4"/>'
+            f'width="{_num(box.width)}" height="{_num(box.height)}" rx="4"{paint.label_box(edge.kind)}/>'
             f'<text class="dd-label-text" x="{_num(box.x + box.width / 2)}" y="{_num(box.y + box.height / 2)}" '
-            f'text-anchor="middle" dominant-baseline="central">{xml_text(label)}</text></g>'
+            f'text-anchor="middle" dominant-baseline="central"{paint.label_text()}>{xml_text(label)}</text></g>'
         )
     parts.append("</g>")
     return "".join(parts)
 
 
-def _path_data(points: tuple[tuple[float, float], ...]) -> str:
+def _label_gaps(routes: list[Route]) -> dict[tuple[tuple[float, float], ...], tuple[float, float]]:
+    """For each drawn path, the stretch its labels stand on: a portable label has no fill to hide the line behind it."""
+    gaps: dict[tuple[tuple[float, float], ...], tuple[float, float]] = {}
+    for route in routes:
+        if route.label is not None:
+            known = gaps.get(route.points)
+            left, right = route.label.x - 2, route.label.right + 2
+            gaps[route.points] = (min(left, known[0]), max(right, known[1])) if known else (left, right)
+    return gaps
+
+
+def _path_data(points: tuple[tuple[float, float], ...], gap: tuple[float, float] | tuple[()] = ()) -> str:
+    """The route as path data; ``gap`` (x from, x to) leaves out the stretch of straight run a label stands on."""
     x0, y0 = points[0]
     data = [f"M{_num(x0)},{_num(y0)}"]
     for i in range(len(points) - 1):
         (ax, ay), (bx, by) = points[i], points[i + 1]
         if i % 2 == 0:
-            if abs(bx - ax) > 0.05 or abs(by - ay) > 0.05:
+            if gap and abs(ay - by) < 0.05 and min(ax, bx) <= gap[0] < gap[1] <= max(ax, bx):
+                first, second = (gap[0], gap[1]) if ax <= bx else (gap[1], gap[0])
+                data.append(f"L{_num(first)},{_num(ay)} M{_num(second)},{_num(ay)} L{_num(bx)},{_num(by)}")
+            elif abs(bx - ax) > 0.05 or abs(by - ay) > 0.05:
                 data.append(f"L{_num(bx)},{_num(by)}")
         else:
             mid = (ax + bx) / 2
@@ -701,7 +728,7 @@ def _path_data(points: tuple[tuple[float, float], ...]) -> str:
     return " ".join(data)
 
 
-def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool) -> str:
+def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool, paint: Paint) -> str:
     node = item.node
     classes = f"dd-node dd-node-{node.kind}"
     if node.target:
@@ -712,7 +739,8 @@ def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool) -> s
     parts = [
         f'<g class="{classes}" data-node="{node.key}">',
         f"<title>{xml_text(node.title)}</title>",
-        f'<rect class="dd-box" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.width)}" height="{_num(box.height)}" rx="{radius}"/>',
+        f'<rect class="dd-box" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.width)}" height="{_num(box.height)}" rx="{radius}"'
+        f"{paint.box(node.kind, target=node.target, skipped=node.skipped)}/>",
     ]
     y = box.y + PAD_Y
     for position, line in enumerate(item.lines):
@@ -720,16 +748,17 @@ def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool) -> s
         baseline = y + font.line_height / 2
         parts.append(
             f'<text class="dd-text dd-text-{line.style}" x="{_num(box.x + PAD_X)}" y="{_num(baseline)}" '
-            f'dominant-baseline="central">{xml_text(line.text)}</text>'
+            f'dominant-baseline="central"{paint.text(line.style)}>{xml_text(line.text)}</text>'
         )
         if position == 0 and node.target:
             badge_w = _badge_width()
             bx = box.right - PAD_X - badge_w
             by = baseline - BADGE_HEIGHT / 2
             parts.append(
-                f'<rect class="dd-badge" x="{_num(bx)}" y="{_num(by)}" width="{_num(badge_w)}" height="{_num(BADGE_HEIGHT)}" rx="8"/>'
+                f'<rect class="dd-badge" x="{_num(bx)}" y="{_num(by)}" width="{_num(badge_w)}" height="{_num(BADGE_HEIGHT)}" rx="8"'
+                f"{paint.badge()}/>"
                 f'<text class="dd-badge-text" x="{_num(bx + badge_w / 2)}" y="{_num(baseline)}" text-anchor="middle" '
-                f'dominant-baseline="central">target</text>'
+                f'dominant-baseline="central"{paint.badge_text()}>target</text>'
             )
         y += font.line_height
     parts.append("</g>")
@@ -787,7 +816,7 @@ def _legend_rows(items: list[_LegendItem], max_width: float) -> tuple[float, flo
     return max(widths), len(rows) * 20.0 + 4, rows
 
 
-def _draw_legend(rows: list[list[_LegendItem]], x0: float, y0: float, prefix: str) -> str:
+def _draw_legend(rows: list[list[_LegendItem]], x0: float, y0: float, prefix: str, paint: Paint) -> str:
     parts = ['<g class="dd-legend">']
     for r, row in enumerate(rows):
         x = x0
@@ -797,27 +826,28 @@ def _draw_legend(rows: list[list[_LegendItem]], x0: float, y0: float, prefix: st
                 parts.append(
                     f'<g class="dd-edge dd-edge-{item.key} dd-legend-sample"><path class="dd-edge-line" '
                     f'd="M{_num(x)},{_num(cy)} L{_num(x + LEGEND_SAMPLE - 2)},{_num(cy)}" '
-                    f'marker-end="url(#{prefix}-arrow-{item.key})"/></g>'
+                    f'marker-end="url(#{prefix}-arrow-{item.key})"{paint.edge_line(item.key, skipped=False)}/></g>'
                 )
                 x += LEGEND_SAMPLE
             elif item.key == "target":
                 w = _badge_width()
                 parts.append(
                     f'<rect class="dd-badge" x="{_num(x)}" y="{_num(cy - BADGE_HEIGHT / 2)}" width="{_num(w)}" '
-                    f'height="{_num(BADGE_HEIGHT)}" rx="8"/><text class="dd-badge-text" x="{_num(x + w / 2)}" '
-                    f'y="{_num(cy)}" text-anchor="middle" dominant-baseline="central">target</text>'
+                    f'height="{_num(BADGE_HEIGHT)}" rx="8"{paint.badge()}/><text class="dd-badge-text" x="{_num(x + w / 2)}" '
+                    f'y="{_num(cy)}" text-anchor="middle" dominant-baseline="central"{paint.badge_text()}>target</text>'
                 )
                 x += w
             else:
                 parts.append(
                     f'<g class="dd-node dd-skipped dd-legend-sample"><rect class="dd-box" x="{_num(x + 2)}" '
-                    f'y="{_num(cy - 8)}" width="{_num(LEGEND_SAMPLE - 4)}" height="16" rx="4"/></g>'
+                    f'y="{_num(cy - 8)}" width="{_num(LEGEND_SAMPLE - 4)}" height="16" rx="4"'
+                    f"{paint.box('stage', target=False, skipped=True)}/></g>"
                 )
                 x += LEGEND_SAMPLE
             x += 6
             parts.append(
-                f'<text class="dd-text dd-text-legend" x="{_num(x)}" y="{_num(cy)}" dominant-baseline="central">'
-                f"{xml_text(item.text)}</text>"
+                f'<text class="dd-text dd-text-legend" x="{_num(x)}" y="{_num(cy)}" dominant-baseline="central"'
+                f'{paint.text("legend")}>{xml_text(item.text)}</text>'
             )
             x += text_width(item.text, "legend") + 18
     parts.append("</g>")

@@ -387,3 +387,18 @@ def test_verification_off_from_the_environment_is_off_though_yaml_reads_it_as_fa
     completed = mkdocs_build(project, env={"DOCKERFILE_DOCS_VERIFY": "off"})
     assert completed.returncode == 0, completed.stderr
     assert "dd-result" not in (project / "site" / "index.html").read_text()
+
+
+def test_embed_codes_are_absolute_with_site_url_and_say_why_not_without(project: Path) -> None:
+    relative = mkdocs_build(project, "mkdocs.yml")
+    assert relative.returncode == 0, relative.stderr
+    content = article((project / "site" / "index.html").read_text())
+    assert "because site_url is not set" in relative.stderr
+    assert "set <code>site_url</code>" in content and "&lt;iframe src=&quot;embed/greeting/" in content.replace('"', "&quot;")
+    config = project / "mkdocs.yml"
+    config.write_text("site_url: https://handbook.example.org/docs/\n" + config.read_text())
+    absolute = mkdocs_build(project, "mkdocs.yml")
+    assert absolute.returncode == 0, absolute.stderr
+    content = article((project / "site" / "index.html").read_text())
+    assert "https://handbook.example.org/docs/embed/greeting/" in content
+    assert "set <code>site_url</code>" not in content and "site_url is not set" not in absolute.stderr

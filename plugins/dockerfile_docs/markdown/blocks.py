@@ -107,10 +107,15 @@ class InlineBlock:
 
 @dataclass(frozen=True, slots=True)
 class EmbedLinks:
-    """Where a site publishes an example's standalone page and diagram, as URLs to copy."""
+    """Where a site publishes an example's standalone page and diagram, as URLs to copy.
+
+    ``absolute`` is false when the site has no ``site_url``: the URLs are then
+    relative to the page, and the box says why they work only on this site.
+    """
 
     page_url: str
     diagram_url: str
+    absolute: bool = True
 
 
 @dataclass(slots=True)
@@ -662,7 +667,13 @@ def embed_code_html(links: EmbedLinks, *, title: str) -> str:
         '<details class="dd-embed">\n<summary>Embed this example</summary>\n'
         f"<p>HTML:</p>\n<pre><code>{html.escape(iframe)}</code></pre>\n"
         f"<p>Markdown (diagram):</p>\n<pre><code>{html.escape(image)}</code></pre>\n"
-        "</details>\n"
+        + (
+            ""
+            if links.absolute
+            else '<p class="dd-embed-note">These addresses are relative to this page: set <code>site_url</code> in '
+            "<code>mkdocs.yml</code> for codes that work when pasted elsewhere.</p>\n"
+        )
+        + "</details>\n"
     )
 
 

@@ -169,6 +169,11 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         self._embeds.clear()
         if self.config.embed:
             self._add_embeds(files, config)
+            if self._embeds and not self._site_url:
+                log.info(
+                    "dockerfile-docs: the embed codes under the examples use addresses relative to their pages, "
+                    "because site_url is not set in mkdocs.yml; set it for codes that work when pasted elsewhere"
+                )
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -421,7 +426,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         embed = self._embeds.get(name)
         if embed is None or embed.diagram is None:
             return None
-        return EmbedLinks(page_url=self._url_for(embed.page), diagram_url=self._url_for(embed.diagram))
+        return EmbedLinks(page_url=self._url_for(embed.page), diagram_url=self._url_for(embed.diagram), absolute=bool(self._site_url))
 
     def _url_for(self, file: File) -> str:
         """Absolute with ``site_url`` (embed code is pasted elsewhere), else relative to the current page."""

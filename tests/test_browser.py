@@ -39,6 +39,8 @@ KEY_PAGES = {
     "rules-dd101": "rules/dd101/",
     "embed-multi-stage-go": "embed/multi-stage-go/index.html",
 }
+VISIBLE_DIAGRAMS = ".dd-fragment .dd-part-diagram .dd-fit > svg:visible"
+"""The drawing a reader sees: of the left-to-right and top-to-bottom ones, the stylesheet shows the one that fits."""
 PAGES_WITH_DIAGRAMS = ["multi-stage/", "arg-and-from/", "entrypoint-cmd/", "build-cache/", "cross-platform/", "small-safe-images/", "heredocs/"]
 
 
@@ -236,7 +238,7 @@ def _show_diagram_tabs(page: object) -> None:
 def test_each_diagram_is_visible_with_a_size(page: object, site_url: str, path: str) -> None:
     visit(page, site_url + path, site_url)
     _show_diagram_tabs(page)
-    diagrams = page.locator(".dd-fragment .dd-part-diagram svg").all()
+    diagrams = page.locator(VISIBLE_DIAGRAMS).all()
     assert diagrams, f"{path} shows no diagram"
     for diagram in diagrams:
         diagram.scroll_into_view_if_needed()
@@ -316,7 +318,7 @@ def test_diagram_text_meets_wcag_aa_contrast(page: object, site_url: str, path: 
     _show_diagram_tabs(page)
     low: list[str] = []
     checked = 0
-    for diagram in page.locator(".dd-fragment .dd-part-diagram svg").all():
+    for diagram in page.locator(VISIBLE_DIAGRAMS).all():
         diagram.scroll_into_view_if_needed()
         for item in diagram.evaluate(CONTRAST_PROBE):
             large = item["size"] >= 24 or (item["size"] >= 18.66 and item["weight"] >= 700)
@@ -414,9 +416,68 @@ def test_key_pages_screenshots(browser: object, site_url: str, scheme: str) -> N
             assert page.locator("h1, .dd-fragment").count() > 0
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=True)
             _show_diagram_tabs(page)
-            if page.locator(".dd-part-diagram svg").count():
-                page.locator(".dd-part-diagram svg").first.scroll_into_view_if_needed()
+            if page.locator(VISIBLE_DIAGRAMS).count():
+                page.locator(VISIBLE_DIAGRAMS).first.scroll_into_view_if_needed()
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}-diagram.png"))
             page.close()
+    finally:
+        context.close()
+
+
+SMALLEST_TEXT = """
+(svg) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return Math.min(...sizes);
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 768, 1400])
+def test_each_diagram_fits_its_column_with_its_target_in_view_and_text_of_9_px(browser: object, site_url: str, width: int, scheme: str) -> None:
+    """At a phone's, a tablet's and a desktop's width: the target stage inside the column, no text under 9 px."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    problems: list[str] = []
+    try:
+        for path in PAGES_WITH_DIAGRAMS:
+            page = context.new_page()
+            visit(page, site_url + path, site_url)
+            _show_diagram_tabs(page)
+            parts = page.locator(".dd-fragment .dd-part-diagram").all()
+            assert parts, f"{path} shows no diagram"
+            for number, part in enumerate(parts):
+                shown = part.locator(".dd-fit > svg:visible")
+                if shown.count() != 1:
+                    problems.append(f"{path} #{number}: {shown.count()} drawings shown")
+                    continue
+                shown.scroll_into_view_if_needed()
+                column = part.bounding_box()
+                target = shown.locator(".dd-target .dd-box").first.bounding_box()
+                assert column is not None and target is not None
+                if target["x"] < column["x"] - 1 or target["x"] + target["width"] > column["x"] + column["width"] + 1 or target["x"] + target["width"] > width:
+                    problems.append(f"{path} #{number}: the target stage lies outside the column ({target} in {column})")
+                smallest = shown.evaluate(SMALLEST_TEXT)
+                if smallest < 8.95:
+                    problems.append(f"{path} #{number}: text drawn at {smallest:.1f} px")
+                if number == 0:
+                    shown.screenshot(path=str(SCREENSHOTS / f"fit-{width}-{scheme}-{path.strip('/')}.png"))
+            page.close()
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_long_listing_lines_wrap_inside_the_column(browser: object, site_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        visit(page, site_url + "multi-stage/", site_url)
+        listing = page.locator(".dd-fragment .dd-listing").first
+        listing.scroll_into_view_if_needed()
+        overflow = listing.evaluate("(el) => { const c = el.querySelector('code'); return [c.scrollWidth, c.clientWidth]; }")
+        assert overflow[0] <= overflow[1] + 1, f"the listing is cut at the right: {overflow}"
     finally:
         context.close()

@@ -286,7 +286,7 @@ def test_a_rebuild_re_renders_only_the_example_that_changed(project: Path) -> No
 
 def test_a_page_and_its_embed_read_and_draw_each_example_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dockerfile_docs.markdown import blocks
-    from dockerfile_docs.render import listing, svg
+    from dockerfile_docs.render import fit, listing, svg
 
     calls: dict[str, list[str]] = {"load": [], "listing": [], "diagram": []}
 
@@ -298,7 +298,9 @@ def test_a_page_and_its_embed_read_and_draw_each_example_once(project: Path, mon
 
     monkeypatch.setattr(blocks, "load_example", counted("load", blocks.load_example, lambda directory: directory.name))
     monkeypatch.setattr(listing, "render_listing", counted("listing", listing.render_listing, lambda analysis, **kw: kw["id_prefix"]))
-    monkeypatch.setattr(svg, "render_diagram", counted("diagram", svg.render_diagram, lambda analysis, **kw: f"{kw['id_prefix']} linked={kw.get('link_lines', True)}"))
+    drawn = lambda analysis, **kw: f"{kw['id_prefix']} linked={kw.get('link_lines', True)}"  # noqa: E731
+    monkeypatch.setattr(svg, "render_diagram", counted("diagram", svg.render_diagram, drawn))
+    monkeypatch.setattr(fit, "render_fitted_diagram", counted("diagram", fit.render_fitted_diagram, drawn))
     build_in_process(project)
     site = project / "site"
     assert "dd-greeting" in (site / "index.html").read_text() and "dd-greeting" in (site / "embed" / "greeting" / "index.html").read_text()

@@ -187,8 +187,10 @@ def svg_document(svg: str) -> str:
 
 @cache
 def style_css() -> str:
-    """The stylesheet shipped beside this module."""
-    return resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
+    """The stylesheet shipped beside this module, with the rules that fit diagrams to their column."""
+    from .fit import fit_css
+
+    return resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8") + "\n" + fit_css()
 
 
 def site_css(*, material: bool) -> str:
@@ -274,9 +276,9 @@ def _drawn_part(analysis: Analysis, part: str, *, id_prefix: str, linked: bool) 
         from .listing import render_listing
 
         return render_listing(analysis, id_prefix=id_prefix, link_findings=linked)
-    from .svg import render_diagram
+    from .fit import render_fitted_diagram
 
-    return render_diagram(analysis, id_prefix=id_prefix, link_lines=linked)
+    return render_fitted_diagram(analysis, id_prefix=id_prefix, link_lines=linked)
 
 
 def _explanations(analysis: Analysis, *, id_prefix: str, rule_url: Callable[[str], str] | None) -> str:

@@ -140,6 +140,8 @@ class _Spacing:
     column_gap: float
     margin: float
     empty_column: float = 18.0
+    max_extent: float | None = None
+    """With ``max_column``: how far down a column may reach; a column placed further is moved up, whole."""
 
 
 def layout_graph(
@@ -150,14 +152,30 @@ def layout_graph(
     lane_gap: float = 10.0,
     column_gap: float = 28.0,
     margin: float = 12.0,
+    direction: str = "LR",
+    max_column: float | None = None,
 ) -> Layout:
     """Place ``nodes`` in columns from left to right and route ``edges`` between them.
 
     ``node_gap`` separates two boxes in a column, ``lane_gap`` anything next
     to a label or an edge lane, ``column_gap`` two columns. Edges whose
     source or target is unknown, and self-loops, raise ``ValueError``.
+    ``direction="TB"`` lays the graph out from top to bottom instead (rows
+    for columns; a route's curves then have vertical tangents), for a
+    column too narrow for the graph's width. ``max_column`` bounds the
+    boxes of one column (one row, top to bottom) and their gaps: nodes that
+    would pass it move to a later column, so the drawing stays that narrow.
     """
-    spacing = _Spacing(node_gap=node_gap, lane_gap=lane_gap, column_gap=column_gap, margin=margin)
+    if direction == "TB":
+        turned = layout_graph(
+            [LayoutNode(n.key, n.height, n.width, n.pull_right) for n in nodes],
+            [LayoutEdge(e.source, e.target, e.label_height, e.label_width) for e in edges],
+            node_gap=node_gap, lane_gap=lane_gap, column_gap=column_gap, margin=margin, max_column=max_column,
+        )
+        return _transposed(turned)
+    if direction != "LR":
+        raise ValueError(f"direction {direction!r}: expected 'LR' or 'TB'")
+    spacing = _Spacing(node_gap=node_gap, lane_gap=lane_gap, column_gap=column_gap, margin=margin, max_extent=max_column)
     keys = [n.key for n in nodes]
     index = {key: i for i, key in enumerate(keys)}
     if len(index) != len(keys):
@@ -173,7 +191,15 @@ def layout_graph(
     pairs = [(index[e.source], index[e.target]) for e in edges]
     reversed_edges = _back_edges(len(nodes), pairs)
     directed = [(t, s) if i in reversed_edges else (s, t) for i, (s, t) in enumerate(pairs)]
-    ranks = _ranks(nodes, directed)
+    footprints = None
+    if max_column is not None:
+        # a node's share of its column: its box, or the labels of its incoming edges side by side in the gap before it
+        incoming_labels = [0.0] * len(nodes)
+        for edge, (_, target) in zip(edges, directed):
+            if edge.label_width:
+                incoming_labels[target] += edge.label_height + (lane_gap if incoming_labels[target] else 0.0)
+        footprints = [max(node.height, labels) for node, labels in zip(nodes, incoming_labels)]
+    ranks = _ranks(nodes, directed, max_column=max_column, node_gap=node_gap, footprints=footprints)
     bundles = _bundles(edges, directed, reversed_edges)
 
     parts = [_lay_out_part(members, part_bundles, nodes, edges, ranks, spacing) for members, part_bundles in _parts(len(nodes), bundles)]
@@ -197,6 +223,24 @@ def layout_graph(
         routes=[route for route in routes if route is not None],
         columns={key: node_columns[key] for key in keys},
         crossings=sum(part.crossings for part in parts),
+    )
+
+
+def _transposed(layout: Layout) -> Layout:
+    """``layout`` mirrored on its diagonal: x for y, width for height."""
+
+    def box(b: Box) -> Box:
+        return Box(b.y, b.x, b.height, b.width)
+
+    return Layout(
+        width=layout.height,
+        height=layout.width,
+        nodes={key: box(b) for key, b in layout.nodes.items()},
+        routes=[
+            Route(r.edge, tuple((y, x) for x, y in r.points), box(r.label) if r.label is not None else None) for r in layout.routes
+        ],
+        columns=layout.columns,
+        crossings=layout.crossings,
     )
 
 
@@ -312,6 +356,8 @@ def _lay_out_part(
     links = _links(chains)
     crossings = _order(columns, links, vertices)
     _place_vertically(columns, links, vertices, spacing)
+    if spacing.max_extent is not None:
+        _pull_columns_up(columns, vertices, spacing.max_extent)
     column_x, column_w = _place_horizontally(columns, vertices, spacing)
 
     boxes: dict[str, Box] = {}
@@ -429,7 +475,10 @@ def _topological(count: int, directed: list[tuple[int, int]]) -> list[int]:
     return result
 
 
-def _ranks(nodes: list[LayoutNode], directed: list[tuple[int, int]]) -> list[int]:
+def _ranks(
+    nodes: list[LayoutNode], directed: list[tuple[int, int]], *, max_column: float | None = None, node_gap: float = 0.0,
+    footprints: list[float] | None = None,
+) -> list[int]:
     """Longest-path layers, then shorter edges: ``pull_right`` nodes go next to their first consumer, and a
     node with more edges out than in moves right as far as its successors allow (each move shortens the
     edges' total length; a few passes, O(E) each)."""
@@ -454,6 +503,8 @@ def _ranks(nodes: list[LayoutNode], directed: list[tuple[int, int]]) -> list[int
                 rank[node], moved = latest, True
         if not moved:
             break
+    if max_column is not None:
+        _bound_columns(rank, footprints or [n.height for n in nodes], outgoing, max_column, node_gap)
     lowest = min(rank)
     used = sorted({r - lowest for r in rank})
     compact = {r: i for i, r in enumerate(used)}
@@ -461,6 +512,31 @@ def _ranks(nodes: list[LayoutNode], directed: list[tuple[int, int]]) -> list[int
 
 
 RANK_PASSES = 4
+
+
+def _bound_columns(rank: list[int], footprints: list[float], outgoing: list[list[int]], limit: float, gap: float) -> None:
+    """Move nodes to later columns until no column's footprints and gaps pass ``limit`` (a node alone may).
+
+    Columns are filled in input order; a node moved on pushes its successors
+    on too, so every edge still runs forward.
+    """
+    column = min(rank)
+    while column <= max(rank):
+        used = 0.0
+        for node in sorted(n for n in range(len(footprints)) if rank[n] == column):
+            size = footprints[node] + (gap if used else 0.0)
+            if used and used + size > limit:
+                rank[node] = column + 1
+                stack = [node]
+                while stack:
+                    current = stack.pop()
+                    for successor in outgoing[current]:
+                        if rank[successor] <= rank[current]:
+                            rank[successor] = rank[current] + 1
+                            stack.append(successor)
+            else:
+                used += size
+        column += 1
 
 
 def _columns(vertices: list[_Vertex]) -> list[list[int]]:
@@ -764,6 +840,19 @@ def _align_column(members: list[int], links: _Links, vertices: list[_Vertex], sp
     solved = _isotonic(shifted, weights)
     for vertex, value, offset in zip(members, solved, offsets):
         vertices[vertex].y = value + offset
+
+
+def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: float) -> None:
+    """Move each column that reaches past ``limit`` up as a whole (never above 0): aligning with neighbours must not widen a bounded drawing."""
+    for members in columns:
+        if not members:
+            continue
+        top = min(vertices[v].y - vertices[v].height / 2 for v in members)
+        bottom = max(vertices[v].y + vertices[v].height / 2 for v in members)
+        shift = min(bottom - limit, top)
+        if shift > 0:
+            for v in members:
+                vertices[v].y -= shift
 
 
 def _isotonic(values: list[float], weights: list[float]) -> list[float]:

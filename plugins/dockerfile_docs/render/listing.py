@@ -23,7 +23,8 @@ from .text import reveal_invisible
 
 LISTING_CSS = """
 .dd-listing code { counter-reset: none; }
-.dd-listing .dd-line { display: inline-block; min-width: 100%; }
+.dd-listing code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.dd-listing .dd-line { display: inline-block; min-width: 100%; padding-left: 4ch; text-indent: -4ch; box-sizing: border-box; }
 .dd-listing .dd-line:target { background: var(--md-code-hl-color, rgba(255, 213, 0, .25)); }
 .dd-listing .dd-ln { display: inline-block; width: 3ch; margin-right: 1ch; text-align: right;
   color: var(--md-default-fg-color--light, #6e7781); text-decoration: none; user-select: none; }

@@ -591,8 +591,12 @@ class _Arranged:
     graph_offset: float
 
 
-@lru_cache(maxsize=64)
-def _arrange(graph: StageGraph) -> _Arranged:
+TB_MAX_WIDTH = 400.0
+"""The top-to-bottom drawing's width goal: at the smallest readable scale it fits a 375 px phone's column."""
+
+
+@lru_cache(maxsize=128)
+def _arrange(graph: StageGraph, direction: str = "LR") -> _Arranged:
     """Sizes, layout and legend of ``graph``, kept for the next drawing of an equal graph.
 
     A site draws each example's graph more than once (its page, its embed,
@@ -600,11 +604,13 @@ def _arrange(graph: StageGraph) -> _Arranged:
     """
     sized = [_size_node(node) for node in graph.nodes]
     labels = [_fit_label(edge.label) for edge in graph.edges]
-    layout = layout_graph(*_layout_input(sized, labels, graph))
+    layout = layout_graph(
+        *_layout_input(sized, labels, graph), direction=direction, max_column=TB_MAX_WIDTH - 24 if direction == "TB" else None
+    )
     kinds = [k for k in EDGE_KIND_ORDER if any(e.kind == k for e in graph.edges)]
     has_skipped = any(n.skipped and n.kind == "stage" for n in graph.nodes)
     legend_items = _legend_items(kinds, has_skipped)
-    legend_width, legend_height, legend_rows = _legend_rows(legend_items, max(layout.width - 24, 360.0))
+    legend_width, legend_height, legend_rows = _legend_rows(legend_items, max(layout.width - 24, 360.0 if direction == "LR" else 200.0))
     width = max(layout.width, legend_width + 24)
     height = layout.height + legend_height + 8
     return _Arranged(sized, labels, layout, legend_rows, legend_width, width, height, (width - layout.width) / 2)
@@ -625,25 +631,39 @@ def layout_input(analysis: Analysis) -> tuple[list[LayoutNode], list[LayoutEdge]
     return _layout_input([_size_node(node) for node in graph.nodes], [_fit_label(edge.label) for edge in graph.edges], graph)
 
 
+def drawing_size(graph: StageGraph, direction: str = "LR") -> tuple[float, float]:
+    """The natural width and height of ``graph``'s drawing (laid out once, then kept)."""
+    arranged = _arrange(graph, direction)
+    return arranged.width, arranged.height
+
+
 def clear_layout_cache() -> None:
     """Forget the kept arrangements, so the next drawing of any graph lays it out anew (benchmarks measure that)."""
     _arrange.cache_clear()
 
 
-def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True, portable: bool = False) -> str:
-    """Lay out and draw ``graph``; see :func:`render_diagram`."""
+def draw_stage_graph(
+    graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True, portable: bool = False, direction: str = "LR",
+    fit: bool = False,
+) -> str:
+    """Lay out and draw ``graph``; see :func:`render_diagram`.
+
+    ``direction="TB"`` draws it top to bottom (its ids end in ``-tb``, so both
+    drawings can share a page); ``fit`` leaves the sizing to the page's
+    stylesheet (:mod:`.fit`) instead of a minimum width of its own.
+    """
     paint = PORTABLE_PAINT if portable else STYLESHEET_PAINT
-    prefix = xml_text(id_prefix) + "-diagram"
-    arranged = _arrange(graph)
+    prefix = xml_text(id_prefix) + "-diagram" + ("-tb" if direction == "TB" else "")
+    arranged = _arrange(graph, direction)
     sized, labels, layout, legend_rows = arranged.sized, arranged.labels, arranged.layout, arranged.legend_rows
     legend_width, width, height, graph_offset = arranged.legend_width, arranged.width, arranged.height, arranged.graph_offset
 
     out: list[str] = []
-    style = f"min-width:{_num(min(width, width * MIN_SCALE))}px" if width > 640 else ""
+    style = f"min-width:{_num(min(width, width * MIN_SCALE))}px" if width > 640 and not fit else ""
     if portable:
         style = "max-width:100%;height:auto"
     out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="dd-diagram" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="dd-diagram{" dd-tb" if direction == "TB" else ""}" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" height="{_num(height)}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc"' + (f' style="{style}"' if style else "") + paint.root() + ">"
     )
@@ -665,7 +685,7 @@ def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bo
     out.append('<g class="dd-edges">')
     gaps = _label_gaps(layout.routes) if portable else {}
     for edge, route, (label_text, _) in zip(graph.edges, layout.routes, labels):
-        out.append(_draw_edge(edge, route, label_text, prefix, paint, gaps.get(route.points, ()) if portable else ()))
+        out.append(_draw_edge(edge, route, label_text, prefix, paint, gaps.get(route.points, ()) if portable else (), vertical=direction == "TB"))
     out.append("</g>")
     out.append('<g class="dd-nodes">')
     for item in sized:
@@ -678,13 +698,14 @@ def draw_stage_graph(graph: StageGraph, *, id_prefix: str = "dd", link_lines: bo
 
 
 def _draw_edge(
-    edge: DiagramEdge, route: Route, label: str, prefix: str, paint: Paint, gap: tuple[float, float] | tuple[()] = ()
+    edge: DiagramEdge, route: Route, label: str, prefix: str, paint: Paint, gap: tuple[float, float] | tuple[()] = (),
+    *, vertical: bool = False,
 ) -> str:
     classes = f"dd-edge dd-edge-{edge.kind}" + (" dd-skipped" if edge.skipped else "")
     parts = [
         f'<g class="{classes}" data-source="{edge.source}" data-target="{edge.target}" data-kind="{edge.kind}">',
         f"<title>{xml_text(edge.title)}</title>",
-        f'<path class="dd-edge-line" d="{_path_data(route.points, gap)}" marker-end="url(#{prefix}-arrow-{edge.kind})"'
+        f'<path class="dd-edge-line" d="{_path_data(route.points, gap, vertical=vertical)}" marker-end="url(#{prefix}-arrow-{edge.kind})"'
         f"{paint.edge_line(edge.kind, skipped=edge.skipped)}/>",
     ]
     if route.label is not None:
@@ -710,8 +731,11 @@ def _label_gaps(routes: list[Route]) -> dict[tuple[tuple[float, float], ...], tu
     return gaps
 
 
-def _path_data(points: tuple[tuple[float, float], ...], gap: tuple[float, float] | tuple[()] = ()) -> str:
-    """The route as path data; ``gap`` (x from, x to) leaves out the stretch of straight run a label stands on."""
+def _path_data(points: tuple[tuple[float, float], ...], gap: tuple[float, float] | tuple[()] = (), *, vertical: bool = False) -> str:
+    """The route as path data; ``gap`` (x from, x to) leaves out the stretch of straight run a label stands on.
+
+    Curves leave and reach their ends horizontally, or vertically in a top-to-bottom drawing.
+    """
     x0, y0 = points[0]
     data = [f"M{_num(x0)},{_num(y0)}"]
     for i in range(len(points) - 1):
@@ -722,6 +746,9 @@ def _path_data(points: tuple[tuple[float, float], ...], gap: tuple[float, float]
                 data.append(f"L{_num(first)},{_num(ay)} M{_num(second)},{_num(ay)} L{_num(bx)},{_num(by)}")
             elif abs(bx - ax) > 0.05 or abs(by - ay) > 0.05:
                 data.append(f"L{_num(bx)},{_num(by)}")
+        elif vertical:
+            mid = (ay + by) / 2
+            data.append(f"C{_num(ax)},{_num(mid)} {_num(bx)},{_num(mid)} {_num(bx)},{_num(by)}")
         else:
             mid = (ax + bx) / 2
             data.append(f"C{_num(mid)},{_num(ay)} {_num(mid)},{_num(by)} {_num(bx)},{_num(by)}")

@@ -305,3 +305,21 @@ def test_a_label_names_each_arg_and_path_once_and_parallel_arrows_share_a_route(
     assert len({edge.path for edge in base_to_test}) == 1, "one arrow between two boxes"
     first, second = (edge.label_box for edge in base_to_test)
     assert first is not None and second is not None and not first.overlaps(second)
+
+
+def test_a_wide_diagram_has_a_narrow_drawing_beside_it_and_links_to_its_full_size() -> None:
+    from dockerfile_docs.render.fit import MIN_SCALE, full_size_link, render_fitted_diagram
+    from dockerfile_docs.render.svg import TB_MAX_WIDTH
+
+    analysis = analyze_file(str(Path(__file__).parent.parent / "examples" / "dev-test-prod-targets" / "Dockerfile"))
+    fitted = render_fitted_diagram(analysis, id_prefix="x")
+    drawings = re.findall(r'<svg [^>]*class="(dd-diagram[^"]*)"[^>]*viewBox="0 0 ([\d.]+) ', fitted)
+    assert [kind for kind, _ in drawings] == ["dd-diagram", "dd-diagram dd-tb"]
+    across, down = (float(width) for _, width in drawings)
+    assert TB_MAX_WIDTH < across and down * MIN_SCALE <= 358, "top to bottom, it fits a 390 px phone's column (358 px) at 9 px text"
+    needed = int(re.search(r'class="dd-fit dd-fit-(\d+)"', fitted).group(1))  # type: ignore[union-attr]
+    assert needed >= across * MIN_SCALE > needed - 40
+    assert len(set(re.findall(r'id="(x-diagram[^"]*-title)"', fitted))) == 2, "the two drawings' ids differ"
+    assert 'href="stages.svg"' in full_size_link(analysis, "stages.svg")
+    small = analyze_text("FROM busybox:1.36\n")
+    assert full_size_link(small, "stages.svg") == "" and "dd-tb" not in render_fitted_diagram(small)

@@ -443,6 +443,8 @@ class BlockRenderer:
             platform=example.platform,
         )
         results = self.results(example)
+        links = self.settings.embed_links(block.example) if self.settings.embed_links else None
+        diagram_url = ("diagram.svg" if standalone else links.diagram_url) if links is not None else None
         show = block.show or self.settings.show
         layout = layout or self.settings.layout
         path = self._display_path(example.dockerfile_path)
@@ -462,6 +464,7 @@ class BlockRenderer:
             results.html,
             self._rule_url_key(),
             self.settings.search_html,
+            diagram_url,
         ]
 
         def render() -> RenderedBlock:
@@ -478,6 +481,7 @@ class BlockRenderer:
                 result_status_html=results.status_html,
                 standalone=standalone,
                 example=block.example,
+                diagram_url=diagram_url,
             )
             return replace(rendered, problems=rendered.problems + results.problems)
 
@@ -577,6 +581,7 @@ class BlockRenderer:
         result_status_html: str | None = None,
         standalone: bool = False,
         example: str | None = None,
+        diagram_url: str | None = None,
     ) -> RenderedBlock:
         try:
             analyzed = self._analysis(text, path, build)
@@ -594,6 +599,7 @@ class BlockRenderer:
             title=title,
             description_html=description_html,
             rule_url=self.settings.rule_url,
+            diagram_url=diagram_url,
         )
         search_html = None
         if self.settings.search_html and not standalone:

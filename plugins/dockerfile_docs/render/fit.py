@@ -12,13 +12,13 @@ narrow sidebar layout as much as on a phone; no JavaScript. Each diagram
 names the column width it needs by a class (``dd-fit-640``: rounded up to
 ``FIT_STEP`` px), and the stylesheet has a rule for each such width.
 
-A diagram that has to be scaled on common screens also gets a "Full size"
-view: the left-to-right drawing at its natural size in a scrolling box,
-inside ``<details>``.
+A diagram that has to be scaled on common screens also links to the
+diagram's own file, where the site publishes one, to be seen at full size.
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 from ..model import Analysis
@@ -57,14 +57,17 @@ def render_fitted_diagram(analysis: Analysis, *, id_prefix: str = "dd", link_lin
         parts = [f'<div class="dd-fit dd-fit-{needed}">', across, down, "</div>"]
     else:  # drawn top to bottom it would be no narrower: the one drawing, scaled to the column
         parts = ['<div class="dd-fit">', across, "</div>"]
-    if width >= FULL_SIZE_FROM:
-        full = draw_stage_graph(graph, id_prefix=id_prefix + "-full", link_lines=link_lines)
-        full = full.replace('class="dd-diagram"', f'class="dd-diagram" style="max-width:none;width:{width:.0f}px"', 1)
-        parts.append(
-            '<details class="dd-full-size"><summary>Full size</summary>'
-            f'<div class="dd-full-size-view">{full}</div></details>'
-        )
     return "\n".join(parts)
+
+
+def full_size_link(analysis: Analysis, url: str) -> str:
+    """A link to the diagram's own file at ``url``, for a diagram that is scaled on common screens ("" for the others)."""
+    from .svg import MAX_DIAGRAM_STAGES, build_stage_graph, drawing_size
+
+    if len(analysis.stages) > MAX_DIAGRAM_STAGES or drawing_size(build_stage_graph(analysis))[0] < FULL_SIZE_FROM:
+        return ""
+    href = html.escape(url, quote=True)
+    return f'<p class="dd-full-size"><a href="{href}">The diagram at full size</a></p>'
 
 
 def fit_css() -> str:
@@ -72,8 +75,7 @@ def fit_css() -> str:
     rules = [
         ".dd-fragment .dd-part-diagram { container-type: inline-size; }",
         ".dd-fragment .dd-part-diagram .dd-fit > .dd-tb { display: none; }",
-        ".dd-full-size > summary { cursor: pointer; font-size: .8em; }",
-        ".dd-full-size-view { overflow-x: auto; }",
+        ".dd-full-size { margin: .2em 0 0; font-size: .8em; }",
     ]
     for width in [*FIT_WIDTHS, FIT_WIDTHS.stop + FIT_STEP]:
         rules.append(

@@ -100,8 +100,12 @@ def render_fragment(
     title: str | None = None,
     description_html: str | None = None,
     rule_url: Callable[[str], str] | None = None,
+    diagram_url: str | None = None,
 ) -> str:
     """The listing, diagram, explanations and results of ``analysis`` as one HTML fragment.
+
+    ``diagram_url``, where the site publishes the diagram as a file of its
+    own, is linked under the diagram for a view at full size.
 
     ``result_html`` is the build-results panel (``render.results``); without
     it the ``results`` part is left out. ``title`` is plain text (escaped),
@@ -114,7 +118,7 @@ def render_fragment(
     """
     check_id_prefix(id_prefix)
     parts = normalize_show(show)
-    panels = _panels(analysis, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
+    panels = _panels(analysis, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse, diagram_url=diagram_url)
     header = _header(title, description_html)
     if layout == "tabs" and len(panels) > 1:
         body = _tabs(panels, id_prefix)
@@ -231,6 +235,7 @@ def _panels(
     id_prefix: str,
     rule_url: Callable[[str], str] | None,
     reuse: PartsMemo | None,
+    diagram_url: str | None = None,
 ) -> list[Panel]:
     panels: list[Panel] = []
     for part in parts:
@@ -238,7 +243,8 @@ def _panels(
             continue  # shown in the listing's panel, under the code it explains
         if part == "results" and result_html is None:
             continue
-        body = _part_html(analysis, part, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
+        body = _part_html(analysis, part, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse,
+                          diagram_url=diagram_url)
         if part == "listing" and "explanations" in parts:
             body += _part_html(analysis, "explanations", parts, result_html=None, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
         panels.append(Panel(part, PART_TITLES[part], body))
@@ -254,6 +260,7 @@ def _part_html(
     id_prefix: str,
     rule_url: Callable[[str], str] | None,
     reuse: PartsMemo | None = None,
+    diagram_url: str | None = None,
 ) -> str:
     """One part; links only to parts that are shown (markers to explanations, stages to listing lines)."""
     if part in ("listing", "diagram"):
@@ -268,6 +275,10 @@ def _part_html(
         inner = _explanations(analysis, id_prefix=id_prefix, rule_url=rule_url)
     else:
         inner = result_html or ""
+    if part == "diagram" and diagram_url:
+        from .fit import full_size_link
+
+        inner += full_size_link(analysis, diagram_url)
     return f'<div class="dd-part dd-part-{part}">\n{inner}\n</div>\n'
 
 

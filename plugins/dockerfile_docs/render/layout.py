@@ -787,6 +787,8 @@ def _gap(a: _Vertex, b: _Vertex, spacing: _Spacing) -> float:
     return spacing.lane_gap
 
 
+SETTLED = 0.05
+"""Pixels: a pair of placement passes that moves no vertex more than this has converged."""
 PLACEMENT_BUDGET = 150_000
 """Vertex visits the vertical placement may spend: twelve pairs of passes for a small graph, fewer for a huge one."""
 
@@ -807,9 +809,16 @@ def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_V
         passes.append((forward, "previous"))
         passes.append((backward, "following"))
     passes.append((range(len(columns)), "both"))
-    for column_range, side in passes:
+    before: list[float] = []
+    for index, (column_range, side) in enumerate(passes):
+        if index % 2 == 0:
+            before = [v.y for v in vertices]
         for c in column_range:
             _align_column(columns[c], links, vertices, spacing, side)
+        if index % 2 == 1 and max(abs(v.y - y) for v, y in zip(vertices, before)) < SETTLED:
+            for c in passes[-1][0]:  # settled: the last pass, which weighs both sides, and no more
+                _align_column(columns[c], links, vertices, spacing, "both")
+            break
     top = min(v.y - v.height / 2 for v in vertices)
     for v in vertices:
         v.y = v.y - top

@@ -407,8 +407,9 @@ def char_em(char: str, family: str) -> float:
     return table.get(char) or _EXTRA_EM.get(char, 1.0 if family == "bold" else 0.9)
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, style: TextStyle) -> float:
-    """Estimated width in pixels of ``text`` set in ``style``."""
+    """Estimated width in pixels of ``text`` set in ``style`` (kept: a site measures the same labels again and again)."""
     font = FONTS[style]
     return sum(char_em(c, font.family) for c in text) * font.size
 
@@ -507,6 +508,7 @@ class _Sized:
 _MIDDLE_STYLES = frozenset({"code"})
 
 
+@lru_cache(maxsize=1024)
 def _size_node(node: DiagramNode) -> _Sized:
     badge = _badge_width() + BADGE_GAP if node.target else 0.0
     inner_max = MAX_NODE_WIDTH - 2 * PAD_X

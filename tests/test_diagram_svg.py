@@ -324,3 +324,18 @@ def test_a_wide_diagram_has_a_narrow_drawing_beside_it_and_links_to_its_full_siz
     assert 'href="stages.svg"' in full_size_link(wide, "stages.svg")
     small = analyze_text("FROM scratch\n")
     assert full_size_link(small, "stages.svg") == "" and "dd-tb" not in render_fitted_diagram(small)
+
+
+def test_the_edge_a_build_fails_on_is_drawn_failing_with_the_errors_line() -> None:
+    broken = Path(__file__).parent.parent / "examples" / "broken-missing-stage" / "Dockerfile"
+    analysis = analyze_file(str(broken), BuildOptions(target="runtime"))
+    assert analysis.build_errors, "the example's build fails"
+    line = analysis.build_errors[0].line
+    diagram = read_diagram(render_diagram(analysis))
+    failing = [edge for edge in diagram.edges if "dd-failing" in edge.classes]
+    assert [(diagram.named(e.source), diagram.named(e.target)) for e in failing] == [("build", "runtime")]
+    assert failing[0].label is not None and failing[0].label.endswith(f"\u2715 line {line}")
+    assert "the build fails here" in failing[0].title
+    svg = render_diagram(analysis)
+    assert f"its build fails at line {line}" in svg and 'marker-end="url(#dd-diagram-arrow-fail)"' in svg
+    assert "dd-failing" not in render_diagram(analyze_file(str(broken), BuildOptions(target="build")))

@@ -31,6 +31,7 @@ _CLASS_STYLES = {
     "args": f"stroke:{PORTABLE_COLOURS['args-stroke']}",
     "target": f"stroke:{PORTABLE_COLOURS['target']},stroke-width:3px",
     "skipped": f"stroke:{PORTABLE_COLOURS['stroke']},stroke-dasharray:5 3",
+    "failing": f"stroke:{PORTABLE_COLOURS['edge-fail']},stroke-width:3px",
 }
 """Strokes only: fills and text colours stay the host's theme's, light or dark."""
 
@@ -54,9 +55,11 @@ def draw_mermaid(graph: StageGraph) -> str:
         out.append(f"  {edge.source} {_ARROWS[edge.kind]}|\"{mermaid_text(_edge_label(edge))}\"| {edge.target}")
     for position, edge in enumerate(graph.edges):
         style = _EDGE_STYLES[edge.kind] + (",opacity:0.5" if edge.skipped else "")
+        if edge.failing:
+            style = f"stroke:{PORTABLE_COLOURS['edge-fail']},stroke-width:2.4px"
         out.append(f"  linkStyle {position} {style}")
     out += [f"  classDef {name} {style}" for name, style in _CLASS_STYLES.items()]
-    for css_class in ("stage", "image", "args", "target", "skipped"):
+    for css_class in _CLASS_STYLES:
         members = [n.key for n in graph.nodes if _node_class(n) == css_class]
         if members:
             out.append(f"  class {','.join(members)} {css_class}")
@@ -64,6 +67,8 @@ def draw_mermaid(graph: StageGraph) -> str:
 
 
 def _node_class(node: DiagramNode) -> str:
+    if node.failing:
+        return "failing"
     if node.target:
         return "target"
     if node.skipped:

@@ -21,6 +21,7 @@ PORTABLE_COLOURS: dict[str, str] = {
     "edge-mount": "#9a6dd7",
     "edge-arg": "#2f9e44",
     "args-stroke": "#9a6700",
+    "edge-fail": "#e5534b",
 }
 PORTABLE_BACKGROUNDS = ("#ffffff", "#0d1117", "#1e2129")
 """The pages the portable colours are checked against: white, GitHub's dark, the handbook's dark."""
@@ -28,13 +29,14 @@ PORTABLE_BACKGROUNDS = ("#ffffff", "#0d1117", "#1e2129")
 SANS = "system-ui,-apple-system,Segoe UI,Roboto,Helvetica Neue,Arial,Noto Sans,Liberation Sans,DejaVu Sans,sans-serif"
 MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,Liberation Mono,DejaVu Sans Mono,monospace"
 
-_DASHES = {"from": "", "copy": "6 4", "mount": "1.5 3.5", "arg": "8 3 2 3"}
-_WIDTHS = {"from": "1.6", "copy": "1.6", "mount": "2.2", "arg": "1.3"}
+_DASHES = {"from": "", "copy": "6 4", "mount": "1.5 3.5", "arg": "8 3 2 3", "fail": ""}
+_WIDTHS = {"from": "1.6", "copy": "1.6", "mount": "2.2", "arg": "1.3", "fail": "2.4"}
 _TEXT = {
     "heading": ' font-size="14" font-weight="700"',
     "code": f' font-size="12" font-family="{MONO}"',
     "body": ' font-size="12"',
     "note": ' font-size="12" font-style="italic"',
+    "fail": ' font-size="12" font-weight="700"',
     "caption": ' font-size="11"',
     "legend": ' font-size="12"',
 }
@@ -49,11 +51,13 @@ class Paint:
     def root(self) -> str:
         return f' font-family="{SANS}"' if self.portable else ""
 
-    def box(self, kind: str, *, target: bool, skipped: bool) -> str:
+    def box(self, kind: str, *, target: bool, skipped: bool, failing: bool = False) -> str:
         if not self.portable:
             return ""
         stroke = PORTABLE_COLOURS["target"] if target else PORTABLE_COLOURS["args-stroke" if kind == "args" else "stroke"]
-        width = "2.5" if target else "1.2"
+        if failing:
+            stroke = PORTABLE_COLOURS["edge-fail"]
+        width = "2.5" if target or failing else "1.2"
         dashes = ' stroke-dasharray="5 3"' if skipped else ""
         return f' fill="none" stroke="{stroke}" stroke-width="{width}"{dashes}'
 
@@ -66,9 +70,11 @@ class Paint:
     def badge_text(self) -> str:
         return f' fill="{PORTABLE_COLOURS["badge-text"]}" font-size="10.5" font-weight="700"' if self.portable else ""
 
-    def edge_line(self, kind: str, *, skipped: bool) -> str:
+    def edge_line(self, kind: str, *, skipped: bool, failing: bool = False) -> str:
         if not self.portable:
             return ""
+        if failing:
+            kind = "fail"
         dashes = f' stroke-dasharray="{_DASHES[kind]}"' if _DASHES[kind] else ""
         opacity = ' stroke-opacity="0.55"' if skipped else ""
         return f' fill="none" stroke="{PORTABLE_COLOURS["edge-" + kind]}" stroke-width="{_WIDTHS[kind]}"{dashes}{opacity}'

@@ -34,7 +34,7 @@ from .text import reveal_invisible
 
 NodeKind = Literal["stage", "image", "args"]
 DiagramEdgeKind = Literal["from", "copy", "mount", "arg"]
-TextStyle = Literal["heading", "code", "body", "note", "caption", "label", "badge", "legend"]
+TextStyle = Literal["heading", "code", "body", "note", "fail", "caption", "label", "badge", "legend"]
 
 # --------------------------------------------------------------------------- the graph drawn
 
@@ -58,6 +58,8 @@ class DiagramNode:
     target: bool = False
     skipped: bool = False
     line: int | None = None
+    failing: str | None = None
+    """Where this stage's build fails, for a target whose build BuildKit rejects: "line N: message"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class DiagramEdge:
     title: str
     skipped: bool
     lines: tuple[int, ...]
+    failing: str | None = None
+    """The build error this edge causes ("line N: message"), drawn as failing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +151,7 @@ def build_stage_graph(analysis: Analysis) -> StageGraph:
         nodes.append(_stage_node(stage, node_of_stage[stage.index], target=stage.index == analysis.target))
     nodes.sort(key=_node_order)
 
+    nodes, edges = _marked_failing(analysis, nodes, edges, node_of_stage)
     target = analysis.target_stage
     path = analysis.dockerfile.path
     title = f"Build stages of {path}" if path and path != "-" else "Build stages"
@@ -157,6 +162,39 @@ def build_stage_graph(analysis: Analysis) -> StageGraph:
         edges=tuple(edges),
         target_label=target.label,
     )
+
+
+def _marked_failing(
+    analysis: Analysis, nodes: list[DiagramNode], edges: list[DiagramEdge], node_of_stage: dict[int, str]
+) -> tuple[list[DiagramNode], list[DiagramEdge]]:
+    """The edges and stages the build fails on, marked: an edge whose instruction is the error's line, else its stage."""
+    if not analysis.build_errors:
+        return nodes, edges
+    marked_edges = list(edges)
+    failing_stages: dict[str, str] = {}
+    for error in analysis.build_errors:
+        where = f"line {error.line}: {error.message}"
+        target = node_of_stage.get(error.stage)
+        hits = [i for i, edge in enumerate(marked_edges) if edge.target == target and error.line in edge.lines]
+        for i in hits:
+            edge = marked_edges[i]
+            marked_edges[i] = DiagramEdge(
+                edge.source, edge.target, edge.kind, f"{edge.label} \u2715 line {error.line}",
+                f"{edge.title}; the build fails here ({where})", edge.skipped, edge.lines, failing=where,
+            )
+        if target is not None:
+            failing_stages.setdefault(target, where)
+    marked_nodes = []
+    for node in nodes:
+        where = failing_stages.get(node.key)
+        if where is not None:
+            line = where.split(":", 1)[0]
+            node = DiagramNode(
+                node.key, node.kind, (*node.lines, TextLine(f"\u2715 its build fails at {line}", "fail")),
+                f"{node.title}; its build fails at {where}", node.target, node.skipped, node.line, failing=where,
+            )
+        marked_nodes.append(node)
+    return marked_nodes, marked_edges
 
 
 def _node_order(node: DiagramNode) -> tuple[int, int]:
@@ -388,6 +426,7 @@ FONTS: dict[TextStyle, Font] = {
     "code": Font(12.0, "mono", 17.0),
     "body": Font(12.0, "sans", 17.0),
     "note": Font(12.0, "sans", 17.0),
+    "fail": Font(12.0, "bold", 17.0),
     "caption": Font(11.0, "sans", 15.0),
     "label": Font(11.5, "sans", 15.0),
     "badge": Font(10.5, "bold", 14.0),
@@ -611,7 +650,7 @@ def _arrange(graph: StageGraph, direction: str = "LR") -> _Arranged:
     )
     kinds = [k for k in EDGE_KIND_ORDER if any(e.kind == k for e in graph.edges)]
     has_skipped = any(n.skipped and n.kind == "stage" for n in graph.nodes)
-    legend_items = _legend_items(kinds, has_skipped)
+    legend_items = _legend_items(kinds, has_skipped, failing=any(e.failing for e in graph.edges) or any(n.failing for n in graph.nodes))
     legend_width, legend_height, legend_rows = _legend_rows(legend_items, max(layout.width - 24, 360.0 if direction == "LR" else 200.0))
     width = max(layout.width, legend_width + 24)
     height = layout.height + legend_height + 8
@@ -674,7 +713,7 @@ def draw_stage_graph(
     if not portable:
         out.append(f"<style>{STYLE_SHEET}</style>")
     out.append("<defs>")
-    for kind in EDGE_KIND_ORDER:
+    for kind in (*EDGE_KIND_ORDER, "fail"):
         out.append(
             f'<marker id="{prefix}-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
             f'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
@@ -703,18 +742,19 @@ def _draw_edge(
     edge: DiagramEdge, route: Route, label: str, prefix: str, paint: Paint, gap: tuple[float, float] | tuple[()] = (),
     *, vertical: bool = False,
 ) -> str:
-    classes = f"dd-edge dd-edge-{edge.kind}" + (" dd-skipped" if edge.skipped else "")
+    classes = f"dd-edge dd-edge-{edge.kind}" + (" dd-skipped" if edge.skipped else "") + (" dd-failing" if edge.failing else "")
+    arrow = "fail" if edge.failing else edge.kind
     parts = [
         f'<g class="{classes}" data-source="{edge.source}" data-target="{edge.target}" data-kind="{edge.kind}">',
         f"<title>{xml_text(edge.title)}</title>",
-        f'<path class="dd-edge-line" d="{_path_data(route.points, gap, vertical=vertical)}" marker-end="url(#{prefix}-arrow-{edge.kind})"'
-        f"{paint.edge_line(edge.kind, skipped=edge.skipped)}/>",
+        f'<path class="dd-edge-line" d="{_path_data(route.points, gap, vertical=vertical)}" marker-end="url(#{prefix}-arrow-{arrow})"'
+        f"{paint.edge_line(edge.kind, skipped=edge.skipped, failing=bool(edge.failing))}/>",
     ]
     if route.label is not None:
         box = route.label
         parts.append(
             f'<g class="dd-edge-label"><rect class="dd-label-box" x="{_num(box.x)}" y="{_num(box.y)}" '
-            f'width="{_num(box.width)}" height="{_num(box.height)}" rx="4"{paint.label_box(edge.kind)}/>'
+            f'width="{_num(box.width)}" height="{_num(box.height)}" rx="4"{paint.label_box("fail" if edge.failing else edge.kind)}/>'
             f'<text class="dd-label-text" x="{_num(box.x + box.width / 2)}" y="{_num(box.y + box.height / 2)}" '
             f'text-anchor="middle" dominant-baseline="central"{paint.label_text()}>{xml_text(label)}</text></g>'
         )
@@ -764,12 +804,14 @@ def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool, pain
         classes += " dd-target"
     if node.skipped:
         classes += " dd-skipped"
+    if node.failing:
+        classes += " dd-failing"
     radius = 12 if node.kind == "image" else 6
     parts = [
         f'<g class="{classes}" data-node="{node.key}">',
         f"<title>{xml_text(node.title)}</title>",
         f'<rect class="dd-box" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.width)}" height="{_num(box.height)}" rx="{radius}"'
-        f"{paint.box(node.kind, target=node.target, skipped=node.skipped)}/>",
+        f"{paint.box(node.kind, target=node.target, skipped=node.skipped, failing=bool(node.failing))}/>",
     ]
     y = box.y + PAD_Y
     for position, line in enumerate(item.lines):
@@ -808,6 +850,7 @@ _LEGEND_TEXT: dict[str, str] = {
     "arg": "global ARG: used in a FROM line",
     "target": "the stage the build produces",
     "skipped": "skipped by BuildKit: the target does not need it",
+    "fail": "the build fails here",
 }
 
 
@@ -818,8 +861,8 @@ class _LegendItem:
     width: float
 
 
-def _legend_items(kinds: list[DiagramEdgeKind], has_skipped: bool) -> list[_LegendItem]:
-    keys: list[str] = [*kinds, "target"] + (["skipped"] if has_skipped else [])
+def _legend_items(kinds: list[DiagramEdgeKind], has_skipped: bool, *, failing: bool = False) -> list[_LegendItem]:
+    keys: list[str] = [*kinds, "target"] + (["skipped"] if has_skipped else []) + (["fail"] if failing else [])
     items = []
     for key in keys:
         sample = _badge_width() if key == "target" else LEGEND_SAMPLE
@@ -851,11 +894,12 @@ def _draw_legend(rows: list[list[_LegendItem]], x0: float, y0: float, prefix: st
         x = x0
         cy = y0 + 10 + r * 20
         for item in row:
-            if item.key in EDGE_KIND_ORDER:
+            if item.key in (*EDGE_KIND_ORDER, "fail"):
+                classes = f"dd-edge-{item.key}" if item.key != "fail" else "dd-edge-from dd-failing"
                 parts.append(
-                    f'<g class="dd-edge dd-edge-{item.key} dd-legend-sample"><path class="dd-edge-line" '
+                    f'<g class="dd-edge {classes} dd-legend-sample"><path class="dd-edge-line" '
                     f'd="M{_num(x)},{_num(cy)} L{_num(x + LEGEND_SAMPLE - 2)},{_num(cy)}" '
-                    f'marker-end="url(#{prefix}-arrow-{item.key})"{paint.edge_line(item.key, skipped=False)}/></g>'
+                    f'marker-end="url(#{prefix}-arrow-{item.key})"{paint.edge_line("from" if item.key == "fail" else item.key, skipped=False, failing=item.key == "fail")}/></g>'
                 )
                 x += LEGEND_SAMPLE
             elif item.key == "target":
@@ -902,6 +946,7 @@ LIGHT_PALETTE: dict[str, str] = {
     "edge-copy": "#bc4c00",
     "edge-mount": "#8250df",
     "edge-arg": "#1a7f37",
+    "fail": "#cf222e",
 }
 DARK_PALETTE: dict[str, str] = {
     "bg": "#1e2129",
@@ -920,12 +965,14 @@ DARK_PALETTE: dict[str, str] = {
     "edge-copy": "#f0883e",
     "edge-mount": "#bc8cff",
     "edge-arg": "#56d364",
+    "fail": "#ff7b72",
 }
 TEXT_ON_FILL: tuple[tuple[str, str], ...] = (
     ("text", "node-fill"), ("muted", "node-fill"), ("text", "image-fill"), ("muted", "image-fill"),
     ("text", "args-fill"), ("muted", "args-fill"), ("muted", "skipped-fill"), ("badge-text", "target"),
     ("text", "bg"), ("muted", "bg"), ("edge-from", "label-fill"), ("edge-copy", "label-fill"),
-    ("edge-mount", "label-fill"), ("edge-arg", "label-fill"), ("muted", "label-fill"),
+    ("edge-mount", "label-fill"), ("edge-arg", "label-fill"), ("muted", "label-fill"), ("fail", "label-fill"),
+    ("fail", "node-fill"),
 )
 """Every (text colour, background) pair the diagram draws; each must meet WCAG AA (4.5:1)."""
 
@@ -981,6 +1028,11 @@ def _style_sheet() -> str:
         ".dd-diagram .dd-edge.dd-skipped .dd-edge-line{opacity:.5}",
         f".dd-diagram .dd-edge.dd-skipped{{color:{c('muted')}}}",
         f".dd-diagram a.dd-link:hover .dd-box,.dd-diagram a.dd-link:focus .dd-box{{stroke:{c('target')};stroke-width:3}}",
+        f".dd-diagram .dd-edge.dd-failing{{color:{c('fail')}}}",
+        f".dd-diagram .dd-edge.dd-failing .dd-edge-line{{stroke:{c('fail')};stroke-width:2.4;stroke-dasharray:none}}",
+        f".dd-diagram .dd-arrow-fail{{fill:{c('fail')}}}",
+        f".dd-diagram .dd-node.dd-failing .dd-box{{stroke:{c('fail')};stroke-width:2.5}}",
+        f".dd-diagram .dd-text-fail{{fill:{c('fail')};font-weight:700}}",
         ".dd-diagram a.dd-link{cursor:pointer}",
         ".dd-diagram a.dd-link:focus{outline:none}",
     ]

@@ -338,4 +338,5 @@ def test_the_edge_a_build_fails_on_is_drawn_failing_with_the_errors_line() -> No
     assert "the build fails here" in failing[0].title
     svg = render_diagram(analysis)
     assert f"its build fails at line {line}" in svg and 'marker-end="url(#dd-diagram-arrow-fail)"' in svg
-    assert "dd-failing" not in render_diagram(analyze_file(str(broken), BuildOptions(target="build")))
+    fine = read_diagram(render_diagram(analyze_file(str(broken), BuildOptions(target="build"))))
+    assert not [edge for edge in fine.edges if "dd-failing" in edge.classes]

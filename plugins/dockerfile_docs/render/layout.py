@@ -574,7 +574,7 @@ MAX_SWEEPS = 24
 STALE_SWEEPS = 6
 """Sweeps without a better ordering after which a start is given up."""
 TRANSPOSE_PASSES = 20
-WORK_BUDGET = 400_000
+WORK_BUDGET = 250_000
 """Vertex visits the ordering may spend in all (a sweep visits each vertex about twice): small graphs get every sweep,
 a graph of tens of thousands of dummy vertices a few, so the cost stays proportional to the graph."""
 
@@ -621,7 +621,7 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
                 for c in range(len(current) - 2, -1, -1):
                     _sort_by_barycenter(current[c], after, after_weights, position)
             budget -= count
-            budget -= _transpose(current, before, after, position, allow_equal=sweep % 4 >= 2, allowance=budget)
+            budget -= _transpose(current, before, after, position, allow_equal=sweep % 4 >= 2, allowance=budget // 2)
             crossings = _total_crossings(current, after, position)
             if crossings < best_crossings:
                 best, best_crossings, stale = [list(c) for c in current], crossings, 0

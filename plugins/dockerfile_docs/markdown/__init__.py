@@ -23,6 +23,7 @@ Problems are rendered in place and passed to the ``on_problem`` callback.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import weakref
@@ -164,10 +165,12 @@ class DockerfileDocsExtension(Extension):
         if superfences is None:
             return
         names = {entry["name"] for entry in superfences.superfences}
+        # pymdown-extensions 12 added the reset hook; 11 (which mkdocs-techdocs-core pins) takes three arguments
+        hooks = (_accept_options, _no_reset) if len(inspect.signature(superfences.extend_super_fences).parameters) >= 4 else (_accept_options,)
         if EXAMPLE_FENCE not in names:
-            superfences.extend_super_fences(EXAMPLE_FENCE, self._format_example, _accept_options, _no_reset)
+            superfences.extend_super_fences(EXAMPLE_FENCE, self._format_example, *hooks)
         if INLINE_FENCE not in names:
-            superfences.extend_super_fences(INLINE_FENCE, self._format_inline, _accept_options, _no_reset)
+            superfences.extend_super_fences(INLINE_FENCE, self._format_inline, *hooks)
 
     # ----------------------------------------------------------------- formatting
 

@@ -141,6 +141,8 @@ class Settings:
     """Also make each block's searchable HTML, for a site whose search can index it instead of the block."""
     project_root: Path | None = None
     """Where ``dockerfile:`` paths start; by default the folder that holds the examples folder."""
+    inline_styles: bool = False
+    """Blocks that need no stylesheet (:mod:`..render.portable`), for hosts that sanitize pages."""
 
     @property
     def root(self) -> Path:
@@ -465,6 +467,7 @@ class BlockRenderer:
             self._rule_url_key(),
             self.settings.search_html,
             diagram_url,
+            self.settings.inline_styles,
         ]
 
         def render() -> RenderedBlock:
@@ -600,6 +603,7 @@ class BlockRenderer:
             description_html=description_html,
             rule_url=self.settings.rule_url,
             diagram_url=diagram_url,
+            inline_styles=self.settings.inline_styles,
         )
         search_html = None
         if self.settings.search_html and not standalone:

@@ -51,6 +51,11 @@ class DockerfileDocsConfig(base.Config):
     layout = c.Choice(("auto", "tabs", "stacked"), default="auto")
     """``auto``: content tabs with mkdocs-material, stacked with any other theme."""
 
+    styles = c.Choice(("auto", "stylesheet", "inline"), default="auto")
+    """``inline``: colours and layout carried by the blocks themselves (attributes, inline styles), for hosts
+    that sanitize pages and drop stylesheets, such as Backstage TechDocs; ``auto`` picks it when the
+    ``techdocs-core`` plugin is in the site, the site stylesheet otherwise."""
+
     strict_findings = c.Type(bool, default=False)
     """Error-level findings become warnings (so ``mkdocs build --strict`` fails on them)."""
 

@@ -134,6 +134,7 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
             location=lambda: self._location,
             search_html=any(name in config.plugins for name in SEARCH_PLUGINS),
             project_root=root,
+            inline_styles=self.config.styles == "inline" or (self.config.styles == "auto" and _is_techdocs(config)),
         )
         self._root = root
         self.renderer = BlockRenderer(settings, self.cache)
@@ -433,6 +434,13 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         if self._site_url:
             return urljoin(self._site_url if self._site_url.endswith("/") else self._site_url + "/", file.url)
         return get_relative_url(file.url, self._location)
+
+
+def _is_techdocs(config: MkDocsConfig) -> bool:
+    """A Backstage TechDocs build: ``techdocs-core`` is a plugin, or (its ``on_config`` drops itself from the list)
+    the theme renders its ``techdocs_metadata.json``."""
+    theme = config.theme
+    return "techdocs-core" in config.plugins or "techdocs_metadata.json" in getattr(theme, "static_templates", ())
 
 
 def _theme_name(config: MkDocsConfig) -> str | None:

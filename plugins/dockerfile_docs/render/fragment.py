@@ -101,8 +101,13 @@ def render_fragment(
     description_html: str | None = None,
     rule_url: Callable[[str], str] | None = None,
     diagram_url: str | None = None,
+    inline_styles: bool = False,
 ) -> str:
     """The listing, diagram, explanations and results of ``analysis`` as one HTML fragment.
+
+    ``inline_styles`` draws the listing, the diagram and the explanations so
+    that they need no stylesheet (:mod:`.portable`): for hosts that sanitize
+    pages, such as Backstage TechDocs.
 
     ``diagram_url``, where the site publishes the diagram as a file of its
     own, is linked under the diagram for a view at full size.
@@ -118,7 +123,8 @@ def render_fragment(
     """
     check_id_prefix(id_prefix)
     parts = normalize_show(show)
-    panels = _panels(analysis, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse, diagram_url=diagram_url)
+    panels = _panels(analysis, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse, diagram_url=diagram_url,
+                     inline_styles=inline_styles)
     header = _header(title, description_html)
     if layout == "tabs" and len(panels) > 1:
         body = _tabs(panels, id_prefix)
@@ -205,8 +211,11 @@ def site_css(*, material: bool) -> str:
     """
     from importlib import resources
 
+    from .svg import STYLE_SHEET
+
     site_rules = resources.files("dockerfile_docs.mkdocs_plugin").joinpath("dockerfile-docs.css").read_text(encoding="utf-8")
-    return page_css(material=material) + site_rules
+    # The diagrams' own stylesheet once more: hosts that sanitize pages (Backstage TechDocs) drop the <style> inside an <svg>
+    return page_css(material=material) + site_rules + "\n/* Diagrams, for hosts that remove the stylesheet inside each. */\n" + STYLE_SHEET + "\n"
 
 
 def page_css(*, material: bool) -> str:
@@ -236,6 +245,7 @@ def _panels(
     rule_url: Callable[[str], str] | None,
     reuse: PartsMemo | None,
     diagram_url: str | None = None,
+    inline_styles: bool = False,
 ) -> list[Panel]:
     panels: list[Panel] = []
     for part in parts:
@@ -244,9 +254,10 @@ def _panels(
         if part == "results" and result_html is None:
             continue
         body = _part_html(analysis, part, parts, result_html=result_html, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse,
-                          diagram_url=diagram_url)
+                          diagram_url=diagram_url, inline_styles=inline_styles)
         if part == "listing" and "explanations" in parts:
-            body += _part_html(analysis, "explanations", parts, result_html=None, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse)
+            body += _part_html(analysis, "explanations", parts, result_html=None, id_prefix=id_prefix, rule_url=rule_url, reuse=reuse,
+                               inline_styles=inline_styles)
         panels.append(Panel(part, PART_TITLES[part], body))
     return panels
 
@@ -261,9 +272,14 @@ def _part_html(
     rule_url: Callable[[str], str] | None,
     reuse: PartsMemo | None = None,
     diagram_url: str | None = None,
+    inline_styles: bool = False,
 ) -> str:
     """One part; links only to parts that are shown (markers to explanations, stages to listing lines)."""
-    if part in ("listing", "diagram"):
+    if inline_styles and part in ("listing", "diagram", "explanations"):
+        from .portable import portable_part
+
+        inner = portable_part(analysis, part, id_prefix=id_prefix)
+    elif part in ("listing", "diagram"):
         linked = "explanations" in parts if part == "listing" else "listing" in parts
         key = (part, id_prefix, linked)
         inner = reuse.get(key) if reuse is not None else None

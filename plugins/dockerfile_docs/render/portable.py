@@ -44,11 +44,22 @@ def render_portable_html(analysis: Analysis, *, show: tuple[Part, ...] = ("listi
             + "</div>"
         )
     if "listing" in show:
-        pieces.append(_listing(analysis))
+        pieces.append(_listing(analysis, "dd"))
     if "explanations" in show:
-        pieces.append(_explanations(analysis))
+        pieces.append(_explanations(analysis, "dd"))
     pieces.append("</div>")
     return "\n".join(pieces) + "\n"
+
+
+def portable_part(analysis: Analysis, part: str, *, id_prefix: str = "dd") -> str:
+    """One part (``listing``, ``diagram`` or ``explanations``) in this form, for a page of a sanitizing host."""
+    if part == "diagram":
+        from .svg import render_diagram
+
+        return render_diagram(analysis, id_prefix=id_prefix, link_lines=False, portable=True)
+    if part == "listing":
+        return _listing(analysis, id_prefix)
+    return _explanations(analysis, id_prefix)
 
 
 def portable_document(fragment: str, *, title: str) -> str:
@@ -64,13 +75,13 @@ def portable_document(fragment: str, *, title: str) -> str:
     )
 
 
-def _listing(analysis: Analysis) -> str:
+def _listing(analysis: Analysis, id_prefix: str) -> str:
     markers: dict[int, list[int]] = {}
     for number, finding in numbered_findings(analysis):
         markers.setdefault(finding.line, []).append(number)
     rows = []
     for line_number, line in enumerate(analysis.dockerfile.text.splitlines(), start=1):
-        marks = " ".join(f'<a href="#dd-F{n}" style="color:inherit">[{n}]</a>' for n in markers.get(line_number, ()))
+        marks = " ".join(f'<a href="#{id_prefix}-F{n}" style="color:inherit">[{n}]</a>' for n in markers.get(line_number, ()))
         rows.append(
             f'<tr><td style="{_CELL};text-align:right;color:{_MUTED};user-select:none">{line_number}</td>'
             f'<td style="{_CELL};white-space:pre-wrap;overflow-wrap:anywhere"><code style="font-family:{MONO}">'
@@ -83,7 +94,7 @@ def _listing(analysis: Analysis) -> str:
     )
 
 
-def _explanations(analysis: Analysis) -> str:
+def _explanations(analysis: Analysis, id_prefix: str) -> str:
     numbered = numbered_findings(analysis)
     if not numbered:
         return "<p>Nothing to explain in this Dockerfile: no rule has a finding.</p>"
@@ -92,7 +103,7 @@ def _explanations(analysis: Analysis) -> str:
         lines = f"line {finding.line}" if not finding.end_line or finding.end_line == finding.line else f"lines {finding.line}–{finding.end_line}"
         buildkit = f" (BuildKit: <code>{html.escape(finding.buildkit)}</code>)" if finding.buildkit else ""
         items.append(
-            f'<li id="dd-F{number}" value="{number}" style="margin:0 0 .4em"><strong>{lines}</strong>, '
+            f'<li id="{id_prefix}-F{number}" value="{number}" style="margin:0 0 .4em"><strong>{lines}</strong>, '
             f"{html.escape(finding.severity)}: {message_html(finding.message)} "
             f"<em>{html.escape(finding.rule)} {html.escape(finding.name)}</em>{buildkit}</li>"
         )

@@ -404,3 +404,14 @@ def test_embed_codes_are_absolute_with_site_url_and_say_why_not_without(project:
     content = article((project / "site" / "index.html").read_text())
     assert "https://handbook.example.org/docs/embed/greeting/" in content
     assert "set <code>site_url</code>" not in content and "site_url is not set" not in absolute.stderr
+
+
+def test_inline_styles_give_blocks_that_need_no_stylesheet(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"(- dockerfile-docs:\n)", r"\1      styles: inline\n", config.read_text(), count=1))
+    assert "styles: inline" in config.read_text()
+    content = article((built(project) / "index.html").read_text())
+    fragment = content[content.index('class="dd-fragment'):]
+    assert "<table" in fragment and "<code" in fragment, "the listing is a table of lines"
+    assert re.search(r'<rect class="dd-box"[^>]* fill="none" stroke="#', fragment), "the diagram carries its colours"
+    assert "<style" not in fragment and "dd-fit" not in fragment

@@ -9,6 +9,7 @@ in the host namespace it would delete the host's ``docker0``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -64,8 +65,12 @@ def unavailable_reason() -> str | None:
 
 
 @contextmanager
-def throwaway_engine(base: Path) -> Iterator[ThrowawayEngine]:
-    """Start an engine under ``base``; stop it and remove its namespace afterwards, whatever happened."""
+def throwaway_engine(base: Path, *, containerd_store: bool = False) -> Iterator[ThrowawayEngine]:
+    """Start an engine under ``base``; stop it and remove its namespace afterwards, whatever happened.
+
+    ``containerd_store`` keeps its images in containerd (the ``containerd-snapshotter``
+    feature) instead of the classic store.
+    """
     name = f"dd-{uuid.uuid4().hex[:8]}"
     root = base / name
     root.mkdir(parents=True)
@@ -75,8 +80,9 @@ def throwaway_engine(base: Path) -> Iterator[ThrowawayEngine]:
     process = None
     try:
         engine.in_namespace("ip", "link", "set", "lo", "up")
+        (root / "daemon.json").write_text(json.dumps({"features": {"containerd-snapshotter": containerd_store}}))
         process = subprocess.Popen(
-            ["nsenter", f"--net=/var/run/netns/{name}", "dockerd",
+            ["nsenter", f"--net=/var/run/netns/{name}", "dockerd", "--config-file", str(root / "daemon.json"),
              "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
              "--pidfile", str(root / "docker.pid"), "-H", engine.host],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -28,12 +28,12 @@ SOME_EXAMPLES = ("arg-before-from", "multi-stage-go", "scratch-no-shell", "docke
 pytestmark = pytest.mark.docker
 
 
-@pytest.fixture
-def second_engine(docker_engine: None):
+@pytest.fixture(params=["classic", "containerd"], ids=["classic-image-store", "containerd-image-store"])
+def second_engine(request: pytest.FixtureRequest, docker_engine: None):
     reason = unavailable_reason()
     if reason:
         pytest.fail(f"a second engine cannot be started: {reason}")
-    with throwaway_engine(Path("/tmp/dockerfile-docs-engines")) as engine:
+    with throwaway_engine(Path("/tmp/dockerfile-docs-engines"), containerd_store=request.param == "containerd") as engine:
         context = f"dockerfile-docs-{uuid.uuid4().hex[:8]}"
         subprocess.run(["docker", "context", "create", context, "--docker", f"host={engine.host}"], check=True, capture_output=True)
         try:
@@ -80,7 +80,16 @@ def test_the_examples_verify_on_a_second_engine_as_on_this_one(tmp_path: Path, s
     assert {result["engine"]["driver"] for result in results} == {"docker"}
     assert all(result["engine"]["buildkit_version"] for result in results)
     loaded = subprocess.run(["docker", "--context", second_engine, "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True, check=True)
-    assert "dockerfile-docs/busybox:local" in loaded.stdout.split()
+    store = subprocess.run(["docker", "--context", second_engine, "info", "--format", "{{json .DriverStatus}}"], capture_output=True, text=True, check=True)
+    layouts = sorted((tmp_path / "cache-there" / "oci-layouts").glob("sha256-*/index.json"))
+    if "io.containerd.snapshotter" in store.stdout:
+        # an engine with the containerd image store takes the stand-ins as OCI layouts: none is loaded into it
+        assert "dockerfile-docs/busybox:local" not in loaded.stdout.split()
+        assert layouts, "the stand-ins were handed over as OCI layouts"
+    else:
+        # the classic store refuses oci-layout:// (unknown scheme oci-layout): the stand-ins are loaded into it
+        assert "dockerfile-docs/busybox:local" in loaded.stdout.split()
+        assert not layouts
 
 
 def test_a_builder_that_is_not_there_is_one_clear_error(tmp_path: Path, docker_engine: None) -> None:

@@ -166,6 +166,8 @@ class DockerCLI:
         self._base = [docker, "--context", self.context] if self.context else [docker]
         self.buildkit_version: str | None = None
         """What the builder reports as its BuildKit version (Debian's builds say ``v0.0.0+unknown``)."""
+        self._driver: str | None = None
+        self._oci: bool | None = None
 
     @property
     def is_current_engine(self) -> bool:
@@ -235,6 +237,7 @@ class DockerCLI:
                 builder = value.strip()
             elif key.strip() == "Driver" and driver is None:
                 driver = value.strip()
+                self._driver = driver
             elif key.strip() == "BuildKit version" and self.buildkit_version is None:
                 self.buildkit_version = value.strip()
         return buildx_version, builder, driver
@@ -264,6 +267,26 @@ class DockerCLI:
         if saver.returncode != 0 or loader.returncode != 0:
             raise DockerfileDocsError(f"could not copy the stand-in image {local} to the builder {self.builder}: {(saved_error + loader.stderr).strip()}")
 
+    @property
+    def takes_oci_layouts(self) -> bool:
+        """Whether this builder takes ``oci-layout://`` named contexts: any driver but ``docker``, and a ``docker``
+        driver whose engine keeps its images in containerd (the classic store refuses them)."""
+        if self._oci is None:
+            if not self.has_buildx:
+                self._oci = False
+            elif self._driver not in (None, "docker"):
+                self._oci = True
+            else:
+                status = self._run([*self._base, "info", "--format", "{{json .DriverStatus}}"], timeout=ENGINE_PROBE_TIMEOUT)
+                self._oci = status.returncode == 0 and "io.containerd.snapshotter" in status.output
+        return self._oci
+
+    def save_oci_layout(self, local: str, image_id: str, cache_dir: Path, *, timeout: float) -> str:
+        """The named context that hands ``local`` to another builder without a registry (see :mod:`.oci`)."""
+        from .oci import oci_layout
+
+        return oci_layout(self._base, local, image_id, cache_dir, timeout=timeout)
+
     def image_id(self, reference: str) -> str | None:
         """The local image ID of ``reference``, ``None`` when the engine does not have it."""
         result = self._run([*self._base, "image", "inspect", "--format", "{{.Id}}", reference], timeout=ENGINE_PROBE_TIMEOUT)
@@ -290,8 +313,8 @@ class DockerCLI:
             command += ["--platform", request.platform]
         for name, value in request.build_args.items():
             command += ["--build-arg", f"{name}={value}"]
-        for reference, local in request.named_contexts.items():
-            command += ["--build-context", f"{reference}=docker-image://{local}"]
+        for reference, source in request.named_contexts.items():
+            command += ["--build-context", f"{reference}={source if '://' in source else 'docker-image://' + source}"]
         if request.tag:
             command += ["--tag", request.tag]
         command.append(str(request.context_dir))

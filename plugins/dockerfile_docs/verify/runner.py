@@ -227,25 +227,35 @@ class _Run:
             ids[stand_in.reference] = self._stand_in_ids[stand_in.local]
         return ids
 
-    def copy_stand_ins(self, builder: Builder, stand_ins: list[StandIn]) -> None:
-        """A builder with an engine of its own (a docker context) gets the stand-in images loaded, once each."""
-        local_images = [s for s in stand_ins if not s.is_frontend]
-        if builder.engine.driver not in (None, "docker") and local_images:
+    def copy_stand_ins(self, builder: Builder, stand_ins: list[StandIn]) -> dict[str, str]:
+        """How each stand-in (by local image) reaches ``builder``: the named context to build with.
+
+        The current engine's builder sees its images (``docker-image://``).
+        Any other builder that takes OCI layouts gets one, exported once per
+        image ID (:mod:`.oci`); an engine of a docker context that does not
+        (the classic image store) gets the image loaded, once per image ID.
+        """
+        local_images = [s for s in stand_ins if not s.is_frontend and s.image_id is not None]
+        sources = {s.local: f"docker-image://{s.local}" for s in local_images}
+        if builder.cli.is_current_engine and builder.engine.driver in (None, "docker"):
+            return sources
+        oci = builder.cli.takes_oci_layouts
+        if not oci and builder.engine.driver not in (None, "docker") and local_images:
             raise DockerfileDocsError(
-                f"the {builder.engine.driver} builder {builder.cli.builder} cannot see the engine's images, and this version "
-                f"hands stand-ins (here {', '.join(s.local for s in local_images)}) only to docker-driver builders; "
+                f"the {builder.engine.driver} builder {builder.cli.builder} cannot see the engine's images and takes no OCI layout; "
                 "use a docker context of that engine, or a registry the builder can pull from"
             )
-        if builder.cli.is_current_engine:
-            return
-        for stand_in in stand_ins:
-            if stand_in.is_frontend or stand_in.image_id is None:
-                continue
+        for stand_in in local_images:
+            assert stand_in.image_id is not None
             key = (builder.cli.builder, stand_in.image_id)
             with self._lock:
                 lock = self._copies.setdefault(key, threading.Lock())
             with lock:
-                builder.cli.ensure_image(stand_in.local, stand_in.image_id, self.cli, timeout=self.timeout)
+                if oci:
+                    sources[stand_in.local] = self.cli.save_oci_layout(stand_in.local, stand_in.image_id, self.cache_dir, timeout=self.timeout)
+                else:
+                    builder.cli.ensure_image(stand_in.local, stand_in.image_id, self.cli, timeout=self.timeout)
+        return sources
 
     def prepare(self, example: Example, stand_ins_file: Path | None) -> ExampleInputs | ExampleResult:
         """The example's inputs, or a failed result saying in one line why it cannot be built."""
@@ -291,12 +301,12 @@ class _Run:
                     input_hash=inputs.input_hash,
                     inputs=inputs,
                 )
-            self.copy_stand_ins(builder, stand_ins)
+            sources = self.copy_stand_ins(builder, stand_ins)
             builds = 0
             with tempfile.TemporaryDirectory(prefix="dockerfile-docs-verify-") as scratch:
                 for plan in inputs.plans:
                     self.emit("start", example.name, plan.name, "building", 0.0)
-                    target_build = _TargetBuild(self, builder, inputs, plan, Path(scratch))
+                    target_build = _TargetBuild(self, builder, inputs, plan, Path(scratch), sources)
                     target_result = target_build.verify()
                     builds += target_build.builds
                     targets.append(target_result)
@@ -334,8 +344,10 @@ class _Run:
 class _TargetBuild:
     """Builds one target's needed stages and final image, then checks each expectation."""
 
-    def __init__(self, run: _Run, builder: Builder, inputs: ExampleInputs, plan: TargetPlan, scratch: Path) -> None:
+    def __init__(self, run: _Run, builder: Builder, inputs: ExampleInputs, plan: TargetPlan, scratch: Path, sources: dict[str, str]) -> None:
         self.run = run
+        self.sources = sources
+        """Stand-in (local image) to the named context that hands it to this builder."""
         self.cli = builder.cli
         self.inputs = inputs
         self.example = inputs.example
@@ -388,7 +400,7 @@ class _TargetBuild:
             target=target,
             build_args=self.plan.build_args,
             platform=self.example.platform,
-            named_contexts=self.inputs.stand_ins_for(self.plan),
+            named_contexts={reference: self.sources.get(local, local) for reference, local in self.inputs.stand_ins_for(self.plan).items()},
             tag=_tag(self.example.name, label),
         )
         self.builds += 1

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,3 +305,42 @@ def test_two_verify_runs_sharing_a_cache_both_finish_and_leave_it_sound(tmp_path
     assert all(result["passed"] for result in results)
     warm = verify(examples, cache)
     assert warm.returncode == 0 and "0 builds performed" in warm.stdout, warm.output
+
+
+@pytest.mark.docker
+def test_a_builder_that_goes_away_mid_run_fails_its_own_examples_and_the_others_finish(tmp_path: Path) -> None:
+    """Two builders share the examples; the second (a docker context whose engine connection is a relay) dies mid-build."""
+    engine_socket = "/var/run/docker.sock"
+    if not Path(engine_socket).exists():
+        pytest.skip("the relay needs the engine on /var/run/docker.sock")
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    for name, source in (("a-quick", "quick"), ("b-slow", "slow"), ("c-quick", "quick")):
+        shutil.copytree(FIXTURES / source, examples / name)  # shared round-robin: a and c here, b on the dying builder
+    shutil.copy2(FIXTURES / "stand-ins.yml", examples / "stand-ins.yml")
+    cache = tmp_path / "cache"
+    relay = DyingEngine(tmp_path / "engine.sock", engine_socket)
+    context = f"dd-dying-{uuid.uuid4().hex[:6]}"
+    subprocess.run(["docker", "context", "create", context, "--docker", f"host=unix://{relay.path}"], check=True, capture_output=True)
+    try:
+        current = subprocess.run(["docker", "context", "show"], capture_output=True, text=True, check=True).stdout.strip()
+        env = {key: value for key, value in os.environ.items() if key not in ("DOCKER_CONTEXT", "DOCKER_HOST")}
+        process = subprocess.Popen(
+            [*VERIFY, "--examples-dir", str(examples), "--cache-dir", str(cache), "--rebuild", "--builder", current, "--builder", context],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        deadline = time.monotonic() + 90
+        while relay.relayed < 20_000 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        assert relay.relayed >= 20_000, "no build got going on the second builder"
+        time.sleep(2)
+        relay.die()
+        stdout, stderr = process.communicate(timeout=180)
+    finally:
+        subprocess.run(["docker", "context", "rm", "--force", context], capture_output=True, check=False)
+    run = VerifyRun(process.returncode, stdout, stderr)
+    assert_clear_failure(run, "engine", "connection")
+    assert re.search(r"PASS\s+a-quick", run.stdout) and re.search(r"PASS\s+c-quick", run.stdout), run.output[-2000:]
+    assert not re.search(r"PASS\s+b-slow", run.stdout)
+    assert "2/3 examples verified" in run.stdout, run.output[-2000:]
+    assert sorted(result["example"] for result in cached_results(cache) if "example" in result) == ["a-quick", "c-quick"]

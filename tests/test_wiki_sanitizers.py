@@ -39,7 +39,7 @@ def sanitize() -> object:
     if node is None or npm is None:
         problem = "node and npm are not installed"
     elif not (SANITIZERS / "node_modules" / "dompurify").is_dir():
-        installed = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=SANITIZERS, capture_output=True, text=True)
+        installed = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=SANITIZERS, capture_output=True, text=True, check=False)
         if installed.returncode != 0:
             problem = f"npm ci in {SANITIZERS} failed: {installed.stderr.strip()[-400:]}"
     if problem:
@@ -48,7 +48,7 @@ def sanitize() -> object:
         pytest.skip(f"needs the wiki sanitizers: {problem}")
 
     def run(mode: str, text: str) -> tuple[str, str]:
-        completed = subprocess.run([node, "sanitize.mjs", mode], cwd=SANITIZERS, input=text, capture_output=True, text=True, timeout=120)
+        completed = subprocess.run([node, "sanitize.mjs", mode], cwd=SANITIZERS, input=text, capture_output=True, text=True, timeout=120, check=False)
         assert completed.returncode == 0, completed.stderr
         result = json.loads(completed.stdout)
         return result["html"], result["text"]

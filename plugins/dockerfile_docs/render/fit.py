@@ -42,7 +42,13 @@ def fit_class(width: float) -> int:
 
 def render_fitted_diagram(analysis: Analysis, *, id_prefix: str = "dd", link_lines: bool = True) -> str:
     """Both drawings of ``analysis``'s diagram, for the stylesheet to show the one that fits."""
-    from .svg import MAX_DIAGRAM_STAGES, build_stage_graph, draw_stage_graph, drawing_size, render_diagram
+    from .svg import (
+        MAX_DIAGRAM_STAGES,
+        build_stage_graph,
+        draw_stage_graph,
+        drawing_size,
+        render_diagram,
+    )
 
     if len(analysis.stages) > MAX_DIAGRAM_STAGES:
         return render_diagram(analysis, id_prefix=id_prefix, link_lines=link_lines)

@@ -32,8 +32,10 @@ def render_portable_html(analysis: Analysis, *, show: tuple[Part, ...] = ("listi
     pieces = [
         f'<div class="dd-portable" style="font-family:{SANS};line-height:1.45;max-width:100%">',
         f'<h2 style="margin:0 0 .3em">{html.escape(heading)}</h2>',
-        f'<p style="margin:0 0 .8em">{stages} stage{"s" if stages != 1 else ""}; target: '
-        f"<strong>{html.escape(analysis.target_stage.label)}</strong>.</p>",
+        (
+            f'<p style="margin:0 0 .8em">{stages} stage{"s" if stages != 1 else ""}; target: '
+            f"<strong>{html.escape(analysis.target_stage.label)}</strong>.</p>"
+        ),
     ]
     if "diagram" in show:
         from .svg import render_diagram

@@ -180,6 +180,16 @@ class DyingEngine:
                 except OSError:
                     pass
 
+    def die_during_a_build(self, process: subprocess.Popen[str], *, wait: float, finish: float) -> tuple[str, str]:
+        """Let a build get going through the relay (20 kB relayed), die 2 s later, and collect ``process``'s output."""
+        deadline = time.monotonic() + wait
+        while self.relayed < 20_000 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        assert self.relayed >= 20_000, "no build got going through the relay"
+        time.sleep(2)
+        self.die()
+        return process.communicate(timeout=finish)
+
     def die(self) -> None:
         self.dead.set()
         self.server.close()
@@ -205,13 +215,7 @@ def test_engine_that_dies_during_a_build_is_reported_and_nothing_is_cached(tmp_p
         [*VERIFY, "--examples-dir", str(examples), "--cache-dir", str(cache), "--rebuild"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-    deadline = time.monotonic() + 60
-    while engine.relayed < 20_000 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.1)
-    assert engine.relayed >= 20_000, "the build never got going through the relay"
-    time.sleep(2)
-    engine.die()
-    stdout, stderr = process.communicate(timeout=120)
+    stdout, stderr = engine.die_during_a_build(process, wait=60, finish=120)
     run = VerifyRun(process.returncode, stdout, stderr)
     assert_clear_failure(run, "engine", "docker", "connection", "build")
     assert "PASS" not in run.stdout
@@ -329,13 +333,7 @@ def test_a_builder_that_goes_away_mid_run_fails_its_own_examples_and_the_others_
             [*VERIFY, "--examples-dir", str(examples), "--cache-dir", str(cache), "--rebuild", "--builder", current, "--builder", context],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )
-        deadline = time.monotonic() + 90
-        while relay.relayed < 20_000 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.1)
-        assert relay.relayed >= 20_000, "no build got going on the second builder"
-        time.sleep(2)
-        relay.die()
-        stdout, stderr = process.communicate(timeout=180)
+        stdout, stderr = relay.die_during_a_build(process, wait=90, finish=180)
     finally:
         subprocess.run(["docker", "context", "rm", "--force", context], capture_output=True, check=False)
     run = VerifyRun(process.returncode, stdout, stderr)

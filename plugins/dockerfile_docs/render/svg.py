@@ -747,8 +747,10 @@ def _draw_edge(
     parts = [
         f'<g class="{classes}" data-source="{edge.source}" data-target="{edge.target}" data-kind="{edge.kind}">',
         f"<title>{xml_text(edge.title)}</title>",
-        f'<path class="dd-edge-line" d="{_path_data(route.points, gap, vertical=vertical)}" marker-end="url(#{prefix}-arrow-{arrow})"'
-        f"{paint.edge_line(edge.kind, skipped=edge.skipped, failing=bool(edge.failing))}/>",
+        (
+            f'<path class="dd-edge-line" d="{_path_data(route.points, gap, vertical=vertical)}" marker-end="url(#{prefix}-arrow-{arrow})"'
+            f"{paint.edge_line(edge.kind, skipped=edge.skipped, failing=bool(edge.failing))}/>"
+        ),
     ]
     if route.label is not None:
         box = route.label
@@ -810,8 +812,10 @@ def _draw_node(item: _Sized, box: Box, *, id_prefix: str, link_lines: bool, pain
     parts = [
         f'<g class="{classes}" data-node="{node.key}">',
         f"<title>{xml_text(node.title)}</title>",
-        f'<rect class="dd-box" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.width)}" height="{_num(box.height)}" rx="{radius}"'
-        f"{paint.box(node.kind, target=node.target, skipped=node.skipped, failing=bool(node.failing))}/>",
+        (
+            f'<rect class="dd-box" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.width)}" height="{_num(box.height)}" rx="{radius}"'
+            f"{paint.box(node.kind, target=node.target, skipped=node.skipped, failing=bool(node.failing))}/>"
+        ),
     ]
     y = box.y + PAD_Y
     for position, line in enumerate(item.lines):

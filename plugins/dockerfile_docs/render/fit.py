@@ -58,8 +58,7 @@ def render_fitted_diagram(analysis: Analysis, *, id_prefix: str = "dd", link_lin
     across = draw_stage_graph(graph, id_prefix=id_prefix, link_lines=link_lines, fit=True)
     tb_width = drawing_size(graph, "TB")[0] if needed > FIT_WIDTHS.start and len(graph.nodes) <= MAX_TB_NODES else width
     if tb_width < width:
-        down = draw_stage_graph(graph, id_prefix=id_prefix, link_lines=link_lines, direction="TB", fit=True)
-        down = down.replace('class="dd-diagram dd-tb"', f'class="dd-diagram dd-tb" style="min-width:{tb_width * MIN_SCALE:.0f}px"', 1)
+        down = draw_stage_graph(graph, id_prefix=id_prefix, link_lines=link_lines, direction="TB", fit=True, min_width=tb_width * MIN_SCALE)
         parts = [f'<div class="dd-fit dd-fit-{needed}">', across, down, "</div>"]
     else:  # drawn top to bottom it would be no narrower: the one drawing, scaled to the column
         parts = ['<div class="dd-fit">', across, "</div>"]

@@ -686,12 +686,14 @@ def clear_layout_cache() -> None:
 def draw_stage_graph(
     graph: StageGraph, *, id_prefix: str = "dd", link_lines: bool = True, portable: bool = False, direction: str = "LR",
     fit: bool = False,
+    min_width: float | None = None,
 ) -> str:
     """Lay out and draw ``graph``; see :func:`render_diagram`.
 
     ``direction="TB"`` draws it top to bottom (its ids end in ``-tb``, so both
     drawings can share a page); ``fit`` leaves the sizing to the page's
-    stylesheet (:mod:`.fit`) instead of a minimum width of its own.
+    stylesheet (:mod:`.fit`) instead of a minimum width of its own;
+    ``min_width`` (pixels) is then the width it never shrinks below.
     """
     paint = PORTABLE_PAINT if portable else STYLESHEET_PAINT
     prefix = xml_text(id_prefix) + "-diagram" + ("-tb" if direction == "TB" else "")
@@ -701,6 +703,8 @@ def draw_stage_graph(
 
     out: list[str] = []
     style = f"min-width:{_num(min(width, width * MIN_SCALE))}px" if width > 640 and not fit else ""
+    if fit and min_width is not None:
+        style = f"min-width:{min_width:.0f}px"
     if portable:
         style = "max-width:100%;height:auto"
     out.append(

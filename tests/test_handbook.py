@@ -78,6 +78,36 @@ def test_search_finds_every_example_by_its_words_and_never_by_its_drawing(site: 
         assert first_from in text.replace("&quot;", '"').replace("&amp;", "&"), f"{example.name}: its Dockerfile is not searchable"
 
 
+def test_what_each_example_says_docker_run_starts_is_what_its_verified_image_holds(site: Path) -> None:
+    """The ENTRYPOINT and CMD the analysis works out agree with the built image's config, with or without the measurement."""
+    from dataclasses import replace
+
+    from dockerfile_docs.explain.facts import effective_command
+    from dockerfile_docs.model import BuildOptions
+    from dockerfile_docs.pipeline import analyze_text
+    from dockerfile_docs.verify.results import COMMITTED_NAME, ExampleResult
+
+    compared = 0
+    for example in discover_examples(EXAMPLES):
+        result = ExampleResult.from_json(json.loads((example.directory / COMMITTED_NAME).read_text(encoding="utf-8")))
+        text = example.dockerfile_path.read_text(encoding="utf-8")
+        for entry in result.targets:
+            final = entry.final_stage
+            if final is None or final.command is None:
+                continue
+            measured = (final.command.entrypoint or ()) + (final.command.cmd or ())
+            plain = BuildOptions(build_args=entry.build_args, target=entry.requested, platform=example.platform)
+            for options in (plain, replace(plain, built_command=final.command)):
+                analysis = analyze_text(text, str(example.dockerfile_path), options)
+                argv = effective_command(analysis, analysis.target_stage).argv
+                if argv is not None:
+                    assert argv == measured, f"{example.name} [{entry.name}]: explained {argv}, the image holds {measured}"
+                    compared += 1
+    assert compared >= 30
+    pages = [path.read_text(encoding="utf-8") for path in site.rglob("*.html")]
+    assert not [page for page in pages if "if it has one" in page or "followed by the CMD of the base image" in page]
+
+
 def test_committed_results_match_their_examples() -> None:
     completed = subprocess.run(CLI + ["verify", "--examples-dir", str(EXAMPLES), "--check-committed"], capture_output=True, text=True, cwd=REPO)
     assert completed.returncode == 0, completed.stdout + completed.stderr

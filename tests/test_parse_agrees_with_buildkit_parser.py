@@ -163,8 +163,11 @@ def test_generated_text_is_split_as_buildkits_parser_splits_it(text: str) -> Non
         "FROM busybox\nRUN <<EOF\necho hi\nEOF\n",
         "FROM busybox\nCOPY <<-A <<B /dst\n\tone\n\tA\ntwo\nB\n",
         "FROM busybox\nRUN --mount=type=cache,target=/c \\\n  --network=none echo\n",
+        "FROM busybox:1.36 AS b\nLABEL -- echo\n",
+        "FROM busybox\nRUN --network=none -- --not-a-flag\n",
     ],
-    ids=["escaped-escape", "empty-continuation", "comment-continuation", "crlf", "backtick", "heredoc", "two-heredocs", "flags-continued"],
+    ids=["escaped-escape", "empty-continuation", "comment-continuation", "crlf", "backtick", "heredoc", "two-heredocs", "flags-continued",
+         "double-dash-ends-flags", "double-dash-after-a-flag"],
 )
 def test_known_shapes_are_split_as_buildkits_parser_splits_them(text: str) -> None:
     assert_same_structure(text)

@@ -14,12 +14,12 @@ import yaml
 from dockerfile_docs.analyze import analyze
 from dockerfile_docs.explain import run_rules
 from dockerfile_docs.explain.registry import all_rules
-from dockerfile_docs.model import BuildOptions, ImageFacts
+from dockerfile_docs.model import BuildOptions, ImageCommand, ImageFacts
 from dockerfile_docs.parse import parse_dockerfile
 from dockerfile_docs.pipeline import analyze_text
 
 CASES_DIR = Path(__file__).resolve().parent / "rules"
-CASE_KEYS = {"build_args", "target", "platform", "dockerignore", "images", "findings"}
+CASE_KEYS = {"build_args", "target", "platform", "dockerignore", "images", "built_command", "findings"}
 
 
 def _cases() -> list[pytest.param]:
@@ -39,13 +39,17 @@ CASES = _cases()
 
 
 def _options(entry: dict) -> BuildOptions:
-    """The build options a case names: build args, target, platform, the context's ignore file, known images."""
+    """The build options a case names: build args, target, platform, the context's ignore file, known images, a measured image."""
+    built = entry.get("built_command")
     return BuildOptions(
         build_args={k: str(v) for k, v in (entry.get("build_args") or {}).items()},
         target=entry.get("target"),
         platform=entry.get("platform"),
         ignore_patterns=tuple(entry["dockerignore"]) if "dockerignore" in entry else None,
         images={ref: ImageFacts(env=facts.get("env") or {}, platform=facts.get("platform")) for ref, facts in (entry.get("images") or {}).items()},
+        built_command=None if built is None else ImageCommand(
+            tuple(built["entrypoint"]) if built["entrypoint"] is not None else None, tuple(built["cmd"]) if built["cmd"] is not None else None
+        ),
     )
 
 
@@ -103,12 +107,21 @@ def test_a_build_failure_is_explained_once_on_its_line() -> None:
 
 
 def test_commands_are_quoted_the_way_a_reader_would_type_them() -> None:
-    import shlex
+    """Each word comes back whole from a real POSIX shell, and a single quote turns into ``'"'"'`` only beside a ``!``."""
+    import subprocess
 
     from dockerfile_docs.explain.facts import shell_join
 
-    for argv, shown in [(["sh", "-c", "echo 'hi'"], "sh -c \"echo 'hi'\""), (["echo", "a b"], "echo 'a b'"), (["x", "it's $HOME"], None)]:
+    both_quotes = "cat /report.txt; echo \"run: MODE='$MODE'\""
+    for argv, shown in [
+        (["sh", "-c", "echo 'hi'"], "sh -c \"echo 'hi'\""),
+        (["echo", "a b"], "echo 'a b'"),
+        (["sh", "-c", both_quotes], "sh -c \"cat /report.txt; echo \\\"run: MODE='\\$MODE'\\\"\""),
+        (["x", "it's $HOME", "back\\slash's `tick`"], "x \"it's \\$HOME\" \"back\\\\slash's \\`tick\\`\""),
+        (["x", "wow!'"], None),
+    ]:
         joined = shell_join(argv)
-        assert shlex.split(joined) == argv
+        words = subprocess.run(["sh", "-c", f"printf '%s\\0' {joined}"], capture_output=True, text=True, check=True).stdout
+        assert words.split("\0")[:-1] == argv
         if shown is not None:
             assert joined == shown

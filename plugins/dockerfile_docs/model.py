@@ -148,6 +148,20 @@ class ImageFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageCommand:
+    """The ENTRYPOINT and CMD an image's config holds (``None``: not set), as measured in a built image.
+
+    ``verify`` reads them from the image each target's build produced. The
+    parts of them that a Dockerfile does not set come from its base image, so
+    a measured built image says what the base contributes even when the base
+    could not be inspected (BuildKit pulls it without the engine keeping it).
+    """
+
+    entrypoint: tuple[str, ...] | None
+    cmd: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
 class BuildOptions:
     """What a ``docker build`` command line would pass: build args, target and platforms.
 
@@ -155,7 +169,9 @@ class BuildOptions:
     is the machine's. Both default to ``linux/amd64``. ``images`` holds what
     is known of base images, by reference as written after expansion;
     ``ignore_patterns`` the context's ``.dockerignore`` patterns, when the
-    context is known (BuildKit's ``CopyIgnoredFile`` check reads them).
+    context is known (BuildKit's ``CopyIgnoredFile`` check reads them);
+    ``built_command`` what a verified build of this target measured in its
+    image, when there is one.
     """
 
     build_args: dict[str, str] = field(default_factory=dict)
@@ -164,6 +180,7 @@ class BuildOptions:
     build_platform: str = "linux/amd64"
     images: dict[str, ImageFacts] = field(default_factory=dict)
     ignore_patterns: tuple[str, ...] | None = None
+    built_command: ImageCommand | None = None
 
     @property
     def target_platform(self) -> str:

@@ -246,7 +246,8 @@ def _split_flags(rest: str, keyword: str) -> tuple[list[Flag], str]:
     """Take the leading ``--name[=value]`` words off, as BuildKit's ``extractBuilderFlags`` does.
 
     A value may be quoted (``--mount="type=cache,target=/a b"``); quotes are
-    kept out of the value. The first word not starting with ``--`` ends the flags.
+    kept out of the value. The first word not starting with ``--`` ends the
+    flags, and so does a bare ``--``, which is dropped.
     """
     flags: list[Flag] = []
     position = 0
@@ -277,6 +278,7 @@ def _split_flags(rest: str, keyword: str) -> tuple[list[Flag], str]:
             cursor += 1
         word = "".join(word_chars)[2:]
         if word == "":
+            position = cursor  # a bare `--` ends the flags and is dropped
             break
         name, sep, value = word.partition("=")
         flags.append(Flag(name.lower(), value if sep else None))

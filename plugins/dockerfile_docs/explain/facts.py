@@ -271,7 +271,10 @@ class EffectiveCommand:
     """What ``docker run IMAGE`` starts for a stage, following BuildKit's image-config rules.
 
     ``*_unknown`` is true when the value comes from an external base image
-    whose config this analysis cannot see.
+    whose config this analysis cannot see. When a verified build measured the
+    image (``BuildOptions.built_command``), those parts are known instead:
+    ``base_entrypoint`` and ``base_cmd`` hold what the base image contributes
+    (``None``: it sets none), and ``measured`` is true.
     """
 
     entrypoint: CommandSetting | None
@@ -279,17 +282,17 @@ class EffectiveCommand:
     entrypoint_unknown: bool
     cmd_unknown: bool
     base_image: str | None
+    base_entrypoint: tuple[str, ...] | None = None
+    base_cmd: tuple[str, ...] | None = None
+    measured: bool = False
 
     @property
     def argv(self) -> tuple[str, ...] | None:
         if self.entrypoint_unknown or (self.cmd_unknown and not (self.entrypoint and self.entrypoint.shell_form)):
             return None
-        parts: tuple[str, ...] = ()
-        if self.entrypoint:
-            parts += self.entrypoint.argv
-        if self.cmd:
-            parts += self.cmd.argv
-        return parts
+        entrypoint = self.entrypoint.argv if self.entrypoint else self.base_entrypoint or ()
+        cmd = self.cmd.argv if self.cmd else self.base_cmd or ()
+        return entrypoint + cmd
 
 
 def effective_command(analysis: Analysis, stage: Stage) -> EffectiveCommand:
@@ -313,7 +316,17 @@ def effective_command(analysis: Analysis, stage: Stage) -> EffectiveCommand:
                     entrypoint, entrypoint_unknown = setting, False
                     if not cmd_set_here:
                         cmd, cmd_unknown = None, False
-    return EffectiveCommand(entrypoint, cmd, entrypoint_unknown, cmd_unknown, None if root.is_scratch else root.base_resolved)
+    base_image = None if root.is_scratch else root.base_resolved
+    built = analysis.options.built_command if stage.index == analysis.target_stage.index else None
+    if built is None or not (entrypoint_unknown or cmd_unknown):
+        return EffectiveCommand(entrypoint, cmd, entrypoint_unknown, cmd_unknown, base_image)
+    # What the chain leaves unset is the base image's, so the built image's value for it is the base's.
+    return EffectiveCommand(
+        entrypoint, cmd, False, False, base_image,
+        base_entrypoint=built.entrypoint if entrypoint_unknown else None,
+        base_cmd=built.cmd if cmd_unknown else None,
+        measured=True,
+    )
 
 
 def _setting(instruction: Instruction, stage: Stage, shell: tuple[str, ...]) -> CommandSetting:
@@ -328,12 +341,16 @@ def shell_join(argv: tuple[str, ...] | list[str]) -> str:
 
 
 def _readable_quote(word: str) -> str:
+    """One word for a POSIX shell: bare, in single quotes, or, when it holds a single quote, in double quotes.
+
+    Inside double quotes only ``"``, ``$``, backquote and backslash need a
+    backslash; that reads better than shlex's ``'"'"'`` for every quote.
+    """
     quoted = shlex.quote(word)
-    if quoted == word or "'" not in word:
+    if quoted == word or "'" not in word or "!" in word:
         return quoted
-    if not any(ch in word for ch in '"$`\\!'):
-        return f'"{word}"'
-    return quoted
+    escaped = "".join("\\" + ch if ch in '"$`\\' else ch for ch in word)
+    return f'"{escaped}"'
 
 
 def exec_form_suggestion(command: str) -> str | None:

@@ -25,9 +25,13 @@ import yaml
 
 from .. import __version__
 from ..errors import DockerfileDocsError, DockerfileError
-from ..model import Analysis, BuildOptions
+from ..model import Analysis, BuildOptions, ImageCommand
 from ..render.fragment import PARTS, Layout, Part, PartsMemo, normalize_show, render_error, render_fragment, svg_document
 from ..verify.example import Example, load_example
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..verify.results import ExampleResult
 
 Verification = Literal["off", "cached", "build"]
 ProblemKind = Literal["invalid-block", "missing-example", "invalid-example", "dockerfile", "finding", "verification", "internal"]
@@ -439,12 +443,14 @@ class BlockRenderer:
         except DockerfileDocsError as error:
             return self._example_failure(block.example, error, standalone=standalone)
         target = block.target if block.target is not None else example.targets[0].target
+        build_args = {**self._spec_build_args(example, target), **block.build_args}
+        results = self.results(example)
         build = BuildOptions(
-            build_args={**self._spec_build_args(example, target), **block.build_args},
+            build_args=build_args,
             target=target,
             platform=example.platform,
+            built_command=results.built_command(target, build_args),
         )
-        results = self.results(example)
         links = self.settings.embed_links(block.example) if self.settings.embed_links else None
         diagram_url = ("diagram.svg" if standalone else links.diagram_url) if links is not None else None
         show = block.show or self.settings.show
@@ -565,7 +571,7 @@ class BlockRenderer:
                 Problem("verification", f"verification failed [{failure.target}]: {failure.message}", example.name, failure.dockerfile, failure.line)
             )
         panel = render_result_panel(result, stale_reason=lookup.stale_reason if lookup.stale else None)
-        return ResultsPanel(panel, tuple(problems), result_status_html(result))
+        return ResultsPanel(panel, tuple(problems), result_status_html(result), None if lookup.stale else result)
 
     # ----------------------------------------------------------------- helpers
 
@@ -654,6 +660,11 @@ class ResultsPanel:
     html: str | None
     problems: tuple[Problem, ...]
     status_html: str | None
+    result: ExampleResult | None = None
+    """The result the panel shows when it is current: what the explanations may take as measured."""
+
+    def built_command(self, target: str | None, build_args: dict[str, str]) -> ImageCommand | None:
+        return self.result.built_command(target, build_args) if self.result is not None else None
 
 
 class _MissingExample(DockerfileDocsError):
@@ -696,7 +707,9 @@ def _dockerfile_problem(error: DockerfileError, example: str | None) -> Problem:
 
 
 def _options_key(options: BuildOptions) -> list[Any]:
-    return [sorted(options.build_args.items()), options.target, options.platform, options.build_platform]
+    built = options.built_command
+    measured = None if built is None else [built.entrypoint, built.cmd]
+    return [sorted(options.build_args.items()), options.target, options.platform, options.build_platform, measured]
 
 
 def _read_text(path: Path) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DockerfileDocsError
+from ..model import ImageCommand
 from .results import EngineInfo
 
 ENGINE_PROBE_TIMEOUT = 30
@@ -70,6 +71,7 @@ class ImageFacts:
     image_id: str
     size: int
     layers: int
+    command: ImageCommand | None = None
 
 
 @dataclass(slots=True)
@@ -339,7 +341,9 @@ class DockerCLI:
             raise DockerfileDocsError(f"cannot inspect the built image {image_id}: {result.output.strip()}")
         data = json.loads(result.output.strip().splitlines()[-1])
         layers = (data.get("RootFS") or {}).get("Layers") or []
-        return ImageFacts(image_id=image_id, size=int(data.get("Size") or 0), layers=len(layers))
+        config = data.get("Config") or {}
+        command = ImageCommand(_words(config.get("Entrypoint")), _words(config.get("Cmd")))
+        return ImageFacts(image_id=image_id, size=int(data.get("Size") or 0), layers=len(layers), command=command)
 
     # ----------------------------------------------------------------- inspect and run
 
@@ -459,3 +463,10 @@ def _is_docker_context(docker: str, name: str) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return inspected.returncode == 0
+
+
+def _words(value: object) -> tuple[str, ...] | None:
+    """An image config's ENTRYPOINT or CMD: a list of strings, or ``None`` where the config holds none."""
+    if not isinstance(value, list):
+        return None
+    return tuple(str(word) for word in value)

@@ -34,7 +34,7 @@ from .context import context_files
 from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
 from .frontend import BUILTIN, syntax_directive
 
-HASH_VERSION = "1"
+HASH_VERSION = "2"
 
 METADATA_FILES = frozenset({"example.yml", "verified.json"})
 """Files the handbook keeps in every example folder, left out of the context digest.

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import DockerfileDocsError
+from ..model import ImageCommand
 from .example import Example
 from .inputs import StandIn, describe_changes, example_inputs
 
@@ -173,9 +174,10 @@ class StageMeasure:
     layers: int
     build_seconds: float
     image_id: str | None = None
+    command: ImageCommand | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "stage": self.stage,
             "final": self.final,
             "size": self.size,
@@ -183,9 +185,19 @@ class StageMeasure:
             "build_seconds": round(self.build_seconds, 3),
             "image_id": self.image_id,
         }
+        if self.command is not None:
+            data["config"] = {
+                "entrypoint": list(self.command.entrypoint) if self.command.entrypoint is not None else None,
+                "cmd": list(self.command.cmd) if self.command.cmd is not None else None,
+            }
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StageMeasure:
+        config = data.get("config")
+        command = None
+        if isinstance(config, dict):
+            command = ImageCommand(_words(config.get("entrypoint")), _words(config.get("cmd")))
         return cls(
             stage=data["stage"],
             final=bool(data["final"]),
@@ -193,7 +205,12 @@ class StageMeasure:
             layers=int(data["layers"]),
             build_seconds=float(data["build_seconds"]),
             image_id=data.get("image_id"),
+            command=command,
         )
+
+
+def _words(value: object) -> tuple[str, ...] | None:
+    return tuple(str(word) for word in value) if isinstance(value, list) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +353,16 @@ class ExampleResult:
     @property
     def build_seconds(self) -> float:
         return sum(target.build_seconds for target in self.targets)
+
+    def built_command(self, target: str | None, build_args: dict[str, str]) -> ImageCommand | None:
+        """The ENTRYPOINT and CMD measured in the image of the build of ``target`` with exactly ``build_args``, if it was built."""
+        wanted = (target or "").lower()
+        for entry in self.targets:
+            if (entry.requested or "").lower() == wanted and entry.build_args == build_args and entry.build_succeeded:
+                final = entry.final_stage
+                if final is not None and final.command is not None:
+                    return final.command
+        return None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-compatible dict (``json.dumps`` it); :meth:`from_json` reads it back."""

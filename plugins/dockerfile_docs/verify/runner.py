@@ -502,7 +502,10 @@ class _TargetBuild:
         assert outcome.image_id is not None
         facts = self.cli.image_facts(outcome.image_id)
         self.result.stages.append(
-            StageMeasure(stage=label, final=final, size=facts.size, layers=facts.layers, build_seconds=outcome.seconds, image_id=facts.image_id)
+            StageMeasure(
+                stage=label, final=final, size=facts.size, layers=facts.layers, build_seconds=outcome.seconds,
+                image_id=facts.image_id, command=facts.command,
+            )
         )
         return True
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from ....model import Analysis, Finding
 from ...base import Rule
 from ...facts import CommandSetting, effective_command, shell_join, stage_title
+from ...facts import EffectiveCommand as RunCommand
 
 
 def _origin(setting: CommandSetting, target_index: int) -> str:
@@ -33,6 +34,12 @@ class EffectiveCommand(Rule):
     The command a container runs is the sum of up to four lines in up to two
     stages (and the base image); this note spells out the result.
 
+    What the base image adds cannot be read from the Dockerfile. For a
+    verified example it is read from the built image's config (whatever the
+    Dockerfile leaves unset is the base image's), so the note says what runs;
+    without a verified build, the note names the base image whose ENTRYPOINT
+    or CMD takes part.
+
     Example:
     Anti-pattern:
 
@@ -58,9 +65,9 @@ class EffectiveCommand(Rule):
         entrypoint, cmd = command.entrypoint, command.cmd
         settings = [s for s in (entrypoint, cmd) if s is not None]
         line = max((s.instruction.start_line for s in settings if s.stage.index == target.index), default=target.from_line)
-        if not settings and not command.base_image:
-            yield self.finding(line, "The image has neither ENTRYPOINT nor CMD: `docker run IMAGE` fails with "
-                                     "`no command specified` unless a command is given after the image name.")
+        if command.argv == () or (not settings and not command.base_image):
+            yield self.finding(line, "The image has neither ENTRYPOINT nor CMD" + _measured_note(command) + ": `docker run IMAGE` "
+                                     "fails with `no command specified` unless a command is given after the image name.")
             return
         if command.entrypoint_unknown and command.cmd_unknown:
             return
@@ -81,15 +88,40 @@ class EffectiveCommand(Rule):
                                      f"followed by the CMD of the base image `{command.base_image}`, if any.")
             return
         argv = command.argv or ()
-        if entrypoint and cmd:
-            message = (f"`docker run IMAGE` runs `{shell_join(argv)}`: ENTRYPOINT `{entrypoint.written}` "
-                       f"({_origin(entrypoint, target.index)}) with CMD `{cmd.written}` ({_origin(cmd, target.index)}) "
+        entrypoint_part = _entrypoint_part(command, target.index)
+        cmd_part = _cmd_part(command, target.index)
+        if entrypoint_part and cmd_part:
+            message = (f"`docker run IMAGE` runs `{shell_join(argv)}`: {entrypoint_part} with {cmd_part} "
                        f"as its default arguments; `docker run IMAGE ARGS` replaces the CMD part.")
-        elif entrypoint:
-            message = (f"`docker run IMAGE` runs `{shell_join(argv)}` (ENTRYPOINT, {_origin(entrypoint, target.index)}); "
+        elif entrypoint_part:
+            message = (f"`docker run IMAGE` runs `{shell_join(argv)}` ({entrypoint_part}); "
                        f"arguments after the image name in `docker run` are appended to it.")
         else:
-            assert cmd is not None
-            message = (f"`docker run IMAGE` runs `{shell_join(argv)}` (CMD, {_origin(cmd, target.index)}); "
+            message = (f"`docker run IMAGE` runs `{shell_join(argv)}` ({cmd_part}); "
                        f"`docker run IMAGE COMMAND` replaces it entirely.")
         yield self.finding(line, message)
+
+
+def _entrypoint_part(command: RunCommand, target_index: int) -> str | None:
+    if command.entrypoint is not None:
+        setting = command.entrypoint
+        written = f"ENTRYPOINT `{setting.written}` ({_origin(setting, target_index)})"
+        return written if command.cmd is not None or command.base_cmd is not None else f"ENTRYPOINT, {_origin(setting, target_index)}"
+    if command.base_entrypoint is not None:
+        return f"the ENTRYPOINT `{shell_join(command.base_entrypoint)}` of the base image `{command.base_image}`{_measured_note(command)}"
+    return None
+
+
+def _cmd_part(command: RunCommand, target_index: int) -> str | None:
+    if command.cmd is not None:
+        setting = command.cmd
+        if command.entrypoint is not None or command.base_entrypoint is not None:
+            return f"CMD `{setting.written}` ({_origin(setting, target_index)})"
+        return f"CMD, {_origin(setting, target_index)}"
+    if command.base_cmd is not None:
+        return f"the CMD `{shell_join(command.base_cmd)}` of the base image `{command.base_image}`{_measured_note(command)}"
+    return None
+
+
+def _measured_note(command: RunCommand) -> str:
+    return ", as measured in the verified image" if command.measured else ""

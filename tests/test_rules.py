@@ -14,9 +14,10 @@ import yaml
 from dockerfile_docs.analyze import analyze
 from dockerfile_docs.explain import run_rules
 from dockerfile_docs.explain.registry import all_rules
-from dockerfile_docs.model import BuildOptions, ImageCommand, ImageFacts
+from dockerfile_docs.model import BuildOptions, ImageFacts
 from dockerfile_docs.parse import parse_dockerfile
 from dockerfile_docs.pipeline import analyze_text
+from dockerfile_docs.verify.results import image_command
 
 CASES_DIR = Path(__file__).resolve().parent / "rules"
 CASE_KEYS = {"build_args", "target", "platform", "dockerignore", "images", "built_command", "findings"}
@@ -47,9 +48,7 @@ def _options(entry: dict) -> BuildOptions:
         platform=entry.get("platform"),
         ignore_patterns=tuple(entry["dockerignore"]) if "dockerignore" in entry else None,
         images={ref: ImageFacts(env=facts.get("env") or {}, platform=facts.get("platform")) for ref, facts in (entry.get("images") or {}).items()},
-        built_command=None if built is None else ImageCommand(
-            tuple(built["entrypoint"]) if built["entrypoint"] is not None else None, tuple(built["cmd"]) if built["cmd"] is not None else None
-        ),
+        built_command=None if built is None else image_command(built["entrypoint"], built["cmd"]),
     )
 
 

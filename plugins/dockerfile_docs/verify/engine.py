@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import DockerfileDocsError
 from ..model import ImageCommand
-from .results import EngineInfo
+from .results import EngineInfo, image_command
 
 ENGINE_PROBE_TIMEOUT = 30
 
@@ -342,7 +342,7 @@ class DockerCLI:
         data = json.loads(result.output.strip().splitlines()[-1])
         layers = (data.get("RootFS") or {}).get("Layers") or []
         config = data.get("Config") or {}
-        command = ImageCommand(_words(config.get("Entrypoint")), _words(config.get("Cmd")))
+        command = image_command(config.get("Entrypoint"), config.get("Cmd"))
         return ImageFacts(image_id=image_id, size=int(data.get("Size") or 0), layers=len(layers), command=command)
 
     # ----------------------------------------------------------------- inspect and run
@@ -463,10 +463,3 @@ def _is_docker_context(docker: str, name: str) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return inspected.returncode == 0
-
-
-def _words(value: object) -> tuple[str, ...] | None:
-    """An image config's ENTRYPOINT or CMD: a list of strings, or ``None`` where the config holds none."""
-    if not isinstance(value, list):
-        return None
-    return tuple(str(word) for word in value)

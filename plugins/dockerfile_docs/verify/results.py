@@ -197,7 +197,7 @@ class StageMeasure:
         config = data.get("config")
         command = None
         if isinstance(config, dict):
-            command = ImageCommand(_words(config.get("entrypoint")), _words(config.get("cmd")))
+            command = image_command(config.get("entrypoint"), config.get("cmd"))
         return cls(
             stage=data["stage"],
             final=bool(data["final"]),
@@ -207,6 +207,11 @@ class StageMeasure:
             image_id=data.get("image_id"),
             command=command,
         )
+
+
+def image_command(entrypoint: object, cmd: object) -> ImageCommand:
+    """ENTRYPOINT and CMD as an image config (or a stored result) holds them: lists of strings, or null where unset."""
+    return ImageCommand(_words(entrypoint), _words(cmd))
 
 
 def _words(value: object) -> tuple[str, ...] | None:

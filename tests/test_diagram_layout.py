@@ -89,12 +89,13 @@ def test_ordering_finds_the_crossing_free_order_of_a_two_column_graph() -> None:
                 assert same_order, f"{first} crosses {second}"
 
 
-def test_a_chain_is_drawn_on_one_straight_line() -> None:
+def test_a_chain_is_drawn_on_one_straight_line_of_one_run_an_edge() -> None:
     nodes = [LayoutNode(str(i), 80, 40) for i in range(6)]
     layout = layout_graph(nodes, [LayoutEdge(str(i), str(i + 1), 30, 18) for i in range(5)])
     assert len({b.center_y for b in layout.nodes.values()}) == 1
     for route in layout.routes:
         assert len({y for _, y in route.points}) == 1
+        assert len(route.points) == 2, "a level edge has no flat curves through the label's column"
 
 
 def test_unknown_nodes_and_self_loops_are_refused() -> None:

@@ -16,11 +16,12 @@ deterministic (every tie is broken by input order, no hashing, no randomness):
 3. each real layer becomes an even column; the odd column between two real
    ones holds the edge labels and the dummy nodes of edges that pass by, so
    a label is a box the layout places like any other and cannot overlap;
-4. each connected part is ordered on its own: barycenter sweeps, each
-   followed by adjacent swaps (transposition), from four starting orders,
-   a bounded number of times; the ordering with the fewest crossings is
-   kept. A sweep costs O(E log E) (crossings are counted as inversions),
-   and a budget of vertex visits bounds the sweeps of a huge graph;
+4. each connected part is ordered on its own: median and barycenter
+   sweeps, each followed by adjacent swaps (transposition), from four
+   starting orders, a bounded number of times; the ordering with the fewest
+   crossings is kept. A sweep costs O(E log E) (crossings are counted as
+   inversions), and a budget of vertex visits bounds the sweeps of a huge
+   graph, so its cost grows with its vertices, never faster;
 5. vertical positions minimise the weighted squared distance of each vertex
    to its neighbours under the column's ordering and spacing constraints,
    solved exactly per column with the pool-adjacent-violators algorithm;
@@ -36,7 +37,7 @@ curve only ever crosses empty space.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 
@@ -353,7 +354,7 @@ def _lay_out_part(
         chain.append(t)
         chains.append(chain)
     columns = _columns(vertices)
-    links = _links(chains)
+    links = _links(chains, len(vertices))
     crossings = _order(columns, links, vertices)
     _place_vertically(columns, links, vertices, spacing)
     if spacing.max_extent is not None:
@@ -369,6 +370,7 @@ def _lay_out_part(
     ports = _ports(chains, vertices)
     for i, (bundle, chain) in enumerate(zip(bundles, chains)):
         points, label = _route(i, chain, vertices, column_x, column_w, ports)
+        points = _straightened(points)
         if bundle.drawn_reversed:
             points.reverse()
         routes.append((bundle, tuple(points), label))
@@ -549,22 +551,32 @@ def _columns(vertices: list[_Vertex]) -> list[list[int]]:
 
 @dataclass(slots=True)
 class _Links:
-    """Neighbours of each vertex in the previous and next column, with edge weights."""
+    """Each vertex's neighbours in the previous and the next column, with the weights of those edges, indexed by vertex.
 
-    previous: dict[int, list[tuple[int, float]]]
-    following: dict[int, list[tuple[int, float]]]
+    Built once per part: the ordering reads them in every sweep and the
+    vertical placement in every pass, so they are plain lists, not looked up.
+    """
+
+    before: list[list[int]]
+    before_weights: list[list[float]]
+    after: list[list[int]]
+    after_weights: list[list[float]]
 
 
-def _links(chains: list[list[int]]) -> _Links:
-    previous: dict[int, list[tuple[int, float]]] = {}
-    following: dict[int, list[tuple[int, float]]] = {}
+def _links(chains: list[list[int]], count: int) -> _Links:
+    before: list[list[int]] = [[] for _ in range(count)]
+    after: list[list[int]] = [[] for _ in range(count)]
+    before_weights: list[list[float]] = [[] for _ in range(count)]
+    after_weights: list[list[float]] = [[] for _ in range(count)]
     for chain in chains:
+        last = len(chain) - 2
         for position, (a, b) in enumerate(itertools.pairwise(chain)):
-            inner = (position > 0) + (position + 2 < len(chain))
-            weight = (1.0, 2.0, 8.0)[inner]
-            following.setdefault(a, []).append((b, weight))
-            previous.setdefault(b, []).append((a, weight))
-    return _Links(previous, following)
+            weight = (1.0, 2.0, 8.0)[(position > 0) + (position < last)]
+            after[a].append(b)
+            after_weights[a].append(weight)
+            before[b].append(a)
+            before_weights[b].append(weight)
+    return _Links(before, before_weights, after, after_weights)
 
 
 # --------------------------------------------------------------------------- ordering
@@ -574,7 +586,7 @@ MAX_SWEEPS = 24
 STALE_SWEEPS = 6
 """Sweeps without a better ordering after which a start is given up."""
 TRANSPOSE_PASSES = 20
-WORK_BUDGET = 250_000
+WORK_BUDGET = 100_000
 """Vertex visits the ordering may spend in all (a sweep visits each vertex about twice): small graphs get every sweep,
 a graph of tens of thousands of dummy vertices a few, so the cost stays proportional to the graph."""
 
@@ -584,28 +596,30 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
 
     From each of four starting orders (depth-first along the edges, along
     them backwards, the input order, and depth-first from the last vertices
-    of each column), barycenter sweeps alternate left to right and back,
-    each followed by transposition; the best ordering seen is kept. The work
-    is bounded: at most ``MAX_SWEEPS`` sweeps a start, each O(E log E), and
-    no more than ``WORK_BUDGET`` vertex visits in all.
+    of each column), sweeps alternate left to right and back, each followed
+    by transposition; they sort by the weighted median of the neighbours'
+    positions, then again from the same start by their barycenter (neither
+    is better on every graph), and the best ordering seen is kept. The work
+    is bounded: at most ``MAX_SWEEPS`` sweeps a run, each O(E log E), and no
+    more than ``WORK_BUDGET`` (or four per vertex) vertex visits in all; a
+    graph that spends it all stops after its first runs.
     """
     count = len(vertices)
-    before = [[n for n, _ in links.previous.get(v, ())] for v in range(count)]
-    after = [[n for n, _ in links.following.get(v, ())] for v in range(count)]
-    before_weights = [[w for _, w in links.previous.get(v, ())] for v in range(count)]
-    after_weights = [[w for _, w in links.following.get(v, ())] for v in range(count)]
+    before, after = links.before, links.after
     position = [0] * count
-    budget = max(WORK_BUDGET, 6 * count)
+    budget = max(WORK_BUDGET, 4 * count)
     best: list[list[int]] | None = None
     best_crossings = -1
-    starts = [
-        _initial_order(columns, after, before),
-        _initial_order(columns[::-1], before, after)[::-1],
-        [list(c) for c in columns],
-        _initial_order([c[::-1] for c in columns], after, before),
+    orders = [
+        lambda: _initial_order(columns, vertices, after, before),
+        lambda: _initial_order(columns[::-1], vertices, before, after)[::-1],
+        lambda: [list(c) for c in columns],
+        lambda: _initial_order([c[::-1] for c in columns], vertices, after, before),
     ]
-    for start in starts:
-        current = [list(c) for c in start]
+    for start, sort in itertools.product(orders, (_sort_by_median, _sort_by_barycenter)):
+        if best is not None and (best_crossings == 0 or budget <= 0):
+            break
+        current = start()
         _positions(current, position)
         crossings = _total_crossings(current, after, position)
         if best is None or crossings < best_crossings:
@@ -616,10 +630,10 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
                 break
             if sweep % 2 == 0:
                 for c in range(1, len(current)):
-                    _sort_by_barycenter(current[c], before, before_weights, position)
+                    sort(current[c], before, links.before_weights, position)
             else:
                 for c in range(len(current) - 2, -1, -1):
-                    _sort_by_barycenter(current[c], after, after_weights, position)
+                    sort(current[c], after, links.after_weights, position)
             budget -= count
             budget -= _transpose(current, before, after, position, allow_equal=sweep % 4 >= 2, allowance=budget // 2)
             crossings = _total_crossings(current, after, position)
@@ -639,11 +653,17 @@ def _positions(columns: list[list[int]], position: list[int]) -> None:
             position[vertex] = place
 
 
-def _initial_order(columns: list[list[int]], forward: list[list[int]], backward: list[list[int]]) -> list[list[int]]:
-    """Depth-first along ``forward`` from the vertices without ``backward`` links, in input order: related vertices start together."""
+def _initial_order(
+    columns: list[list[int]], vertices: list[_Vertex], forward: list[list[int]], backward: list[list[int]],
+) -> list[list[int]]:
+    """Depth-first along ``forward`` from the vertices without ``backward`` links, in input order: related vertices start together.
+
+    ``columns`` may come in either direction; the result's columns are in
+    the same order as the ones given.
+    """
     seen = [False] * len(forward)
     ordered: list[list[int]] = [[] for _ in columns]
-    column_of = {v: c for c, members in enumerate(columns) for v in members}
+    column_slot = {vertices[members[0]].column: c for c, members in enumerate(columns) if members}
 
     def visit(vertex: int) -> None:
         stack = [vertex]
@@ -652,7 +672,7 @@ def _initial_order(columns: list[list[int]], forward: list[list[int]], backward:
             if seen[current]:
                 continue
             seen[current] = True
-            ordered[column_of[current]].append(current)
+            ordered[column_slot[vertices[current].column]].append(current)
             stack.extend(reversed(forward[current]))
 
     for members in columns:
@@ -672,6 +692,46 @@ def _write_order(columns: list[list[int]], vertices: list[_Vertex]) -> None:
             vertices[vertex].order = place
 
 
+def _sort_by_median(members: list[int], neighbours: list[list[int]], weights: list[list[float]], position: list[int]) -> None:
+    """Sort a column by the weighted median of its neighbours' positions (Gansner et al.'s, as Graphviz dot uses).
+
+    The median follows the side where the neighbours crowd together, which
+    the mean does not; an even count interpolates between the two middle
+    positions, weighted by how spread out each half is. A vertex without
+    neighbours on that side stays in its place and the others move around
+    it. Edge weights are not used.
+    """
+    keyed = []
+    fixed = []
+    for place, vertex in enumerate(members):
+        linked = neighbours[vertex]
+        count = len(linked)
+        if count == 1:
+            key = float(position[linked[0]])
+        elif count == 0:
+            fixed.append(place)
+            continue
+        else:
+            ends = sorted([position[n] for n in linked])
+            middle = count // 2
+            if count % 2:
+                key = float(ends[middle])
+            elif count == 2:
+                key = (ends[0] + ends[1]) / 2
+            else:
+                upper, lower = ends[middle - 1] - ends[0], ends[-1] - ends[middle]
+                spread = upper + lower
+                key = (ends[middle - 1] * lower + ends[middle] * upper) / spread if spread else float(ends[middle])
+        keyed.append((key, place, vertex))
+    keyed.sort()
+    moving = iter(keyed)
+    staying = set(fixed)
+    for place in range(len(members)):
+        vertex = members[place] if place in staying else next(moving)[2]
+        members[place] = vertex
+        position[vertex] = place
+
+
 def _sort_by_barycenter(members: list[int], neighbours: list[list[int]], weights: list[list[float]], position: list[int]) -> None:
     """Sort a column by the weighted mean of its neighbours' positions (a vertex without neighbours keeps its place)."""
     keyed = []
@@ -680,8 +740,8 @@ def _sort_by_barycenter(members: list[int], neighbours: list[list[int]], weights
         if len(linked) == 1:
             key = float(position[linked[0]])
         elif linked:
-            total = sum(weights[vertex])
-            key = sum(position[n] * w for n, w in zip(linked, weights[vertex])) / total
+            linked_weights = weights[vertex]
+            key = sum([position[n] * w for n, w in zip(linked, linked_weights)]) / sum(linked_weights)
         else:
             key = float(place)
         keyed.append((key, place, vertex))
@@ -692,28 +752,28 @@ def _sort_by_barycenter(members: list[int], neighbours: list[list[int]], weights
 
 
 def _crossings_between(left: list[int], after: list[list[int]], position: list[int]) -> int:
-    """Crossings of the edges leaving column ``left`` (an inversion count, O(E log E))."""
-    ends = sorted((position[a], position[b]) for a in left for b in after[a])
-    return _inversions([b for _, b in ends])
+    """Crossings of the edges leaving column ``left``, whose members are in position order: an inversion count.
 
-
-def _inversions(values: list[int]) -> int:
-    if len(values) < 2:
-        return 0
-    size = max(values) + 2
-    tree = [0] * (size + 1)
+    The far ends seen so far are kept sorted; each edge crosses those that
+    end below it. Bisection and insertion run in C, so a column of n edges
+    costs n log n comparisons and n short memory moves.
+    """
+    seen: list[int] = []
     count = 0
-    for seen, value in enumerate(values):
-        i = value + 1
-        not_greater = 0
-        while i > 0:
-            not_greater += tree[i]
-            i -= i & -i
-        count += seen - not_greater
-        i = value + 1
-        while i <= size:
-            tree[i] += 1
-            i += i & -i
+    for vertex in left:
+        targets = after[vertex]
+        if len(targets) == 1:
+            end = position[targets[0]]
+            place = bisect_right(seen, end)
+            count += len(seen) - place
+            seen.insert(place, end)
+        elif targets:
+            ends = [position[t] for t in targets]
+            total = len(seen)
+            for end in ends:
+                count += total - bisect_right(seen, end)
+            for end in ends:
+                insort(seen, end)
     return count
 
 
@@ -729,21 +789,24 @@ def _transpose(
 
     The swaps of one column leave its neighbours' positions alone, so each
     vertex's sorted neighbour positions are read once per column and pass;
-    a pair is compared by bisection, O((d₁ + d₂) log d). No pass starts
-    once ``allowance`` vertex visits are spent; returns the visits spent.
+    a pair is compared by bisection, O((d₁ + d₂) log d). A column is looked
+    at again only when it or a column beside it changed: otherwise it would
+    make the same choices. No pass starts once ``allowance`` vertex visits
+    are spent; returns the visits spent.
     """
     spent = 0
+    dirty = [True] * (len(columns) + 1)
     for _ in range(TRANSPOSE_PASSES):
         if spent >= allowance:
             break
         improved = False
-        for members in columns:
-            if len(members) < 2:
+        again = [False] * (len(columns) + 1)
+        for c, members in enumerate(columns):
+            if len(members) < 2 or not dirty[c]:
                 continue
             spent += len(members)
-            ends = [
-                (sorted([position[n] for n in before[v]]), sorted([position[n] for n in after[v]])) for v in members
-            ]
+            swaps = 0
+            ends = [_sorted_ends(before[v], after[v], position) for v in members]
             for i in range(len(members) - 1):
                 upper, lower = ends[i], ends[i + 1]
                 (ub, ua), (lb, la) = upper, lower
@@ -759,9 +822,21 @@ def _transpose(
                     ends[i], ends[i + 1] = lower, upper
                     position[u], position[v] = i + 1, i
                     improved = improved or swapped < kept
+                    swaps += 1
+            if swaps:
+                dirty[c + 1] = again[c - 1] = again[c] = again[c + 1] = True
         if not improved:
             break
+        dirty = again
     return spent
+
+
+def _sorted_ends(before: list[int], after: list[int], position: list[int]) -> tuple[list[int], list[int]]:
+    """A vertex's neighbour positions on each side, sorted (most vertices are dummies, with one neighbour a side)."""
+    return (
+        [position[before[0]]] if len(before) == 1 else sorted([position[n] for n in before]),
+        [position[after[0]]] if len(after) == 1 else sorted([position[n] for n in after]),
+    )
 
 
 def _crossings_of_ends(upper: tuple[list[int], list[int]], lower: tuple[list[int], list[int]]) -> int:
@@ -789,19 +864,37 @@ def _gap(a: _Vertex, b: _Vertex, spacing: _Spacing) -> float:
 
 SETTLED = 0.05
 """Pixels: a pair of placement passes that moves no vertex more than this has converged."""
-PLACEMENT_BUDGET = 150_000
+PLACEMENT_BUDGET = 80_000
 """Vertex visits the vertical placement may spend: twelve pairs of passes for a small graph, fewer for a huge one."""
+UNLINKED_WEIGHT = 0.25
+"""How strongly a vertex with no neighbour on the side weighed keeps its place."""
 
 
 def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_Vertex], spacing: _Spacing) -> None:
+    """Each vertex's ``y``: alternating passes pull each column towards its neighbours, within the column's order and gaps.
+
+    A column's order and gaps do not change here, so each vertex's offset
+    from the column's top vertex is worked out once; the passes then work on
+    a flat list of centres.
+    """
+    offsets_of: list[list[float]] = []
+    ys = [0.0] * len(vertices)
     for members in columns:
-        y = 0.0
-        for position, vertex in enumerate(members):
-            v = vertices[vertex]
-            if position:
-                y += _gap(vertices[members[position - 1]], v, spacing) + vertices[members[position - 1]].height / 2
-            y += v.height / 2
-            v.y = y
+        offsets = [0.0]
+        for a, b in itertools.pairwise(members):
+            va, vb = vertices[a], vertices[b]
+            offsets.append(offsets[-1] + va.height / 2 + _gap(va, vb, spacing) + vb.height / 2)
+        offsets_of.append(offsets)
+        top = vertices[members[0]].height / 2 if members else 0.0
+        for vertex, offset in zip(members, offsets):
+            ys[vertex] = top + offset
+    both = [b + a for b, a in zip(links.before, links.after)]
+    both_weights = [b + a for b, a in zip(links.before_weights, links.after_weights)]
+    sides = {
+        "previous": (links.before, links.before_weights),
+        "following": (links.after, links.after_weights),
+        "both": (both, both_weights),
+    }
     passes: list[tuple[range, str]] = []
     forward = range(1, len(columns))
     backward = range(len(columns) - 2, -1, -1)
@@ -812,43 +905,60 @@ def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_V
     before: list[float] = []
     for index, (column_range, side) in enumerate(passes):
         if index % 2 == 0:
-            before = [v.y for v in vertices]
+            before = list(ys)
+        neighbours, weights = sides[side]
         for c in column_range:
-            _align_column(columns[c], links, vertices, spacing, side)
-        if index % 2 == 1 and max(abs(v.y - y) for v, y in zip(vertices, before)) < SETTLED:
+            _align_column(columns[c], offsets_of[c], neighbours, weights, ys)
+        if index % 2 == 1 and max(map(abs, map(float.__sub__, ys, before))) < SETTLED:
+            neighbours, weights = sides["both"]
             for c in passes[-1][0]:  # settled: the last pass, which weighs both sides, and no more
-                _align_column(columns[c], links, vertices, spacing, "both")
+                _align_column(columns[c], offsets_of[c], neighbours, weights, ys)
             break
-    top = min(v.y - v.height / 2 for v in vertices)
-    for v in vertices:
-        v.y = v.y - top
+    top = min(y - v.height / 2 for v, y in zip(vertices, ys))
+    for v, y in zip(vertices, ys):
+        v.y = y - top
 
 
-def _align_column(members: list[int], links: _Links, vertices: list[_Vertex], spacing: _Spacing, side: str) -> None:
-    """Move a column's vertices as close as the order allows to the mean of their neighbours."""
-    targets: list[float] = []
-    weights: list[float] = []
-    for vertex in members:
-        linked: list[tuple[int, float]] = []
-        if side in ("previous", "both"):
-            linked += links.previous.get(vertex, [])
-        if side in ("following", "both"):
-            linked += links.following.get(vertex, [])
-        if linked:
-            total = sum(w for _, w in linked)
-            targets.append(sum(vertices[n].y * w for n, w in linked) / total)
-            weights.append(total)
+def _align_column(
+    members: list[int], offsets: list[float], neighbours: list[list[int]], weights: list[list[float]], ys: list[float],
+) -> None:
+    """Move a column's vertices as close as the order and gaps allow to the weighted mean of their neighbours.
+
+    With each vertex's offset from the top taken off, the order and gaps
+    become "non-decreasing": the weighted least-squares fit under that is
+    found by pooling adjacent violators, in the same pass that reads the
+    targets.
+    """
+    means: list[float] = []
+    totals: list[float] = []
+    counts: list[int] = []
+    for vertex, offset in zip(members, offsets):
+        linked = neighbours[vertex]
+        if len(linked) == 1:
+            value = ys[linked[0]] - offset
+            weight = weights[vertex][0]
+        elif linked:
+            linked_weights = weights[vertex]
+            weight = sum(linked_weights)
+            value = sum([ys[n] * w for n, w in zip(linked, linked_weights)]) / weight - offset
         else:
-            targets.append(vertices[vertex].y)
-            weights.append(0.25)
-    offsets = [0.0]
-    for a, b in itertools.pairwise(members):
-        va, vb = vertices[a], vertices[b]
-        offsets.append(offsets[-1] + va.height / 2 + _gap(va, vb, spacing) + vb.height / 2)
-    shifted = [t - o for t, o in zip(targets, offsets)]
-    solved = _isotonic(shifted, weights)
-    for vertex, value, offset in zip(members, solved, offsets):
-        vertices[vertex].y = value + offset
+            value = ys[vertex] - offset
+            weight = UNLINKED_WEIGHT
+        count = 1
+        while means and means[-1] > value:
+            pooled = totals.pop()
+            total = pooled + weight
+            value = (means.pop() * pooled + value * weight) / total
+            weight = total
+            count += counts.pop()
+        means.append(value)
+        totals.append(weight)
+        counts.append(count)
+    place = 0
+    for mean, count in zip(means, counts):
+        for _ in range(count):
+            ys[members[place]] = mean + offsets[place]
+            place += 1
 
 
 def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: float) -> None:
@@ -862,22 +972,6 @@ def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: f
         if shift > 0:
             for v in members:
                 vertices[v].y -= shift
-
-
-def _isotonic(values: list[float], weights: list[float]) -> list[float]:
-    """Weighted least-squares non-decreasing fit (pool adjacent violators)."""
-    blocks: list[list[float]] = []  # [mean, weight, count]
-    for value, weight in zip(values, weights):
-        blocks.append([value, weight, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            mean_b, weight_b, count_b = blocks.pop()
-            mean_a, weight_a, count_a = blocks.pop()
-            total = weight_a + weight_b
-            blocks.append([(mean_a * weight_a + mean_b * weight_b) / total, total, count_a + count_b])
-    result: list[float] = []
-    for mean, _, count in blocks:
-        result.extend([mean] * int(count))
-    return result
 
 
 def _place_horizontally(columns: list[list[int]], vertices: list[_Vertex], spacing: _Spacing) -> tuple[list[float], list[float]]:
@@ -913,6 +1007,26 @@ def _route(
             if v.kind == "label":
                 label = Box(center - v.width / 2, v.y - v.height / 2, v.width, v.height)
     return points, label
+
+
+STRAIGHT = 0.005
+"""Pixels: two straight runs of a route whose heights differ by less than this are one run (the curve between them would be flat)."""
+
+
+def _straightened(points: list[Point]) -> list[Point]:
+    """``points`` with each flat curve taken out: a long edge that runs level through many columns is one straight run.
+
+    Straight runs are horizontal, so the run before a flat curve and the run
+    after it join into one; the points still alternate runs and curves.
+    """
+    merged = points[:2]
+    for i in range(2, len(points), 2):
+        start, end = points[i], points[i + 1]
+        if abs(start[1] - merged[-1][1]) < STRAIGHT:
+            merged[-1] = (end[0], merged[-1][1])
+        else:
+            merged += (start, end)
+    return merged
 
 
 def _ports(chains: list[list[int]], vertices: list[_Vertex]) -> dict[tuple[int, str], float]:

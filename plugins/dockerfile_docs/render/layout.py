@@ -17,7 +17,7 @@ deterministic (every tie is broken by input order, no hashing, no randomness):
    ones holds the edge labels and the dummy nodes of edges that pass by, so
    a label is a box the layout places like any other and cannot overlap;
 4. each connected part is ordered on its own: median and barycenter
-   sweeps, each followed by adjacent swaps (transposition), from four
+   sweeps, each followed by adjacent swaps (transposition), from six
    starting orders, a bounded number of times; the ordering with the fewest
    crossings is kept. A sweep costs O(E log E) (crossings are counted as
    inversions), and a budget of vertex visits bounds the sweeps of a huge
@@ -586,28 +586,33 @@ MAX_SWEEPS = 24
 STALE_SWEEPS = 6
 """Sweeps without a better ordering after which a start is given up."""
 TRANSPOSE_PASSES = 20
-WORK_BUDGET = 100_000
-"""Vertex visits the ordering may spend in all (a sweep visits each vertex about twice): small graphs get every sweep,
-a graph of tens of thousands of dummy vertices a few, so the cost stays proportional to the graph."""
+WORK_BUDGET = 150_000
+"""Vertex visits the ordering of a graph of up to ``FULL_ORDERING_VERTICES`` may spend (a sweep visits each vertex once,
+its transposition a few times): every run of every start, for any real-world file seen."""
+FULL_ORDERING_VERTICES = 2_000
+"""Past this many vertices (a few hundred edges) the budget shrinks, down to four visits a vertex: the first start's
+first sweeps, so a huge graph costs a few passes over its vertices and no more."""
 
 
 def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> int:
     """Order each column to reduce crossings; writes ``vertex.order``, sorts ``columns`` and returns the crossings.
 
-    From each of four starting orders (depth-first along the edges, along
-    them backwards, the input order, and depth-first from the last vertices
-    of each column), sweeps alternate left to right and back, each followed
+    From each of six starting orders (depth-first along the edges, along
+    them backwards, the input order, depth-first from the last vertices of
+    each column, and the first two again with each vertex's neighbours taken
+    in reverse), sweeps alternate left to right and back, each followed
     by transposition; they sort by the weighted median of the neighbours'
     positions, then again from the same start by their barycenter (neither
     is better on every graph), and the best ordering seen is kept. The work
     is bounded: at most ``MAX_SWEEPS`` sweeps a run, each O(E log E), and no
-    more than ``WORK_BUDGET`` (or four per vertex) vertex visits in all; a
-    graph that spends it all stops after its first runs.
+    more than ``WORK_BUDGET`` vertex visits in all, fewer for a huge graph
+    (see ``FULL_ORDERING_VERTICES``); a graph that spends its budget stops
+    after its first runs.
     """
     count = len(vertices)
     before, after = links.before, links.after
     position = [0] * count
-    budget = max(WORK_BUDGET, 4 * count)
+    budget = max(4 * count, int(WORK_BUDGET * min(1.0, FULL_ORDERING_VERTICES / max(count, 1))))
     best: list[list[int]] | None = None
     best_crossings = -1
     orders = [
@@ -615,6 +620,8 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
         lambda: _initial_order(columns[::-1], vertices, before, after)[::-1],
         lambda: [list(c) for c in columns],
         lambda: _initial_order([c[::-1] for c in columns], vertices, after, before),
+        lambda: _initial_order(columns, vertices, [following[::-1] for following in after], before),
+        lambda: _initial_order(columns[::-1], vertices, [preceding[::-1] for preceding in before], after)[::-1],
     ]
     for start, sort in itertools.product(orders, (_sort_by_median, _sort_by_barycenter)):
         if best is not None and (best_crossings == 0 or budget <= 0):

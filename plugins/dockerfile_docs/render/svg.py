@@ -636,12 +636,15 @@ TB_MAX_WIDTH = 400.0
 """The top-to-bottom drawing's width goal: at the smallest readable scale it fits a 375 px phone's column."""
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=1024)
 def _arrange(graph: StageGraph, direction: str = "LR") -> _Arranged:
     """Sizes, layout and legend of ``graph``, kept for the next drawing of an equal graph.
 
     A site draws each example's graph more than once (its page, its embed,
     its diagram file) with other ids and links; the arrangement is shared.
+    The plugin draws every embed before the first page, so the cache holds
+    both drawings of each of a large site's examples: a smaller one would
+    lay each page's drawing out again.
     """
     sized = [_size_node(node) for node in graph.nodes]
     labels = [_fit_label(edge.label) for edge in graph.edges]

@@ -340,10 +340,10 @@ def _lay_out_part(
         for node in members
     ]
     chains: list[list[int]] = []
-    for bundle in bundles:
+    spans = [(vertices[local[b.source]].column, vertices[local[b.target]].column) for b in bundles]
+    for bundle, label_column in zip(bundles, _label_columns(bundles, spans, spacing.empty_column)):
         s, t = local[bundle.source], local[bundle.target]
         first, last = vertices[s].column, vertices[t].column
-        label_column = first + 1 if bundle.drawn_reversed else last - 1
         chain = [s]
         for column in range(first + 1, last):
             if column == label_column and bundle.label_width > 0:
@@ -389,6 +389,35 @@ def _lay_out_part(
         crossings=crossings,
         outline=outline,
     )
+
+
+def _label_columns(bundles: list[_Bundle], spans: list[tuple[int, int]], empty_column: float) -> list[int]:
+    """The gap column each bundle's label goes in: next to its target (its source when drawn reversed), unless that widens the drawing.
+
+    A column is as wide as its widest label, so a long edge whose label is
+    the widest in the column before its target moves the label to the gap
+    column along its way that it widens least, often one it fits in as it
+    is. The widest labels choose first; a tie keeps the label by its target.
+    """
+    chosen = [first + 1 if bundle.drawn_reversed else last - 1 for bundle, (first, last) in zip(bundles, spans)]
+    in_column: dict[int, list[float]] = {}
+    for bundle, column in zip(bundles, chosen):
+        if bundle.label_width > 0:
+            insort(in_column.setdefault(column, []), bundle.label_width)
+    movable = [i for i, (first, last) in enumerate(spans) if bundles[i].label_width > 0 and last - first >= 4]
+    for i in sorted(movable, key=lambda i: (-bundles[i].label_width, i)):
+        width = bundles[i].label_width
+        widths = in_column[chosen[i]]
+        widths.remove(width)
+        best, best_cost = chosen[i], max(0.0, width - max(max(widths, default=0.0), empty_column))
+        first, last = spans[i]
+        for column in range(first + 1, last, 2):
+            cost = max(0.0, width - max(max(in_column.get(column, ()), default=0.0), empty_column))
+            if cost < best_cost:
+                best, best_cost = column, cost
+        chosen[i] = best
+        insort(in_column.setdefault(best, []), width)
+    return chosen
 
 
 def _pack(parts: list[_Part], spacing: _Spacing) -> list[tuple[float, float]]:
@@ -627,6 +656,7 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
         if best is not None and (best_crossings == 0 or budget <= 0):
             break
         current = start()
+        backward_first = sort is _sort_by_barycenter
         _positions(current, position)
         crossings = _total_crossings(current, after, position)
         if best is None or crossings < best_crossings:
@@ -635,7 +665,7 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
         for sweep in range(MAX_SWEEPS):
             if best_crossings == 0 or stale >= STALE_SWEEPS or budget <= 0:
                 break
-            if sweep % 2 == 0:
+            if (sweep + backward_first) % 2 == 0:
                 for c in range(1, len(current)):
                     sort(current[c], before, links.before_weights, position)
             else:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -652,6 +653,12 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
         lambda: _initial_order(columns, vertices, [following[::-1] for following in after], before),
         lambda: _initial_order(columns[::-1], vertices, [preceding[::-1] for preceding in before], after)[::-1],
     ]
+    if count <= FULL_ORDERING_VERTICES:
+        crossing_free = _crossing_free_start(orders, after, position)
+        if crossing_free is not None:
+            columns[:] = crossing_free
+            _write_order(columns, vertices)
+            return 0
     for start, sort in itertools.product(orders, (_sort_by_median, _sort_by_barycenter)):
         if best is not None and (best_crossings == 0 or budget <= 0):
             break
@@ -682,6 +689,18 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
     columns[:] = best
     _write_order(columns, vertices)
     return best_crossings
+
+
+def _crossing_free_start(
+    orders: list[Callable[[], list[list[int]]]], after: list[list[int]], position: list[int],
+) -> list[list[int]] | None:
+    """The first starting order without crossings, if one has none: sweeps from the others could take many runs to find one."""
+    for order in orders:
+        start = order()
+        _positions(start, position)
+        if _total_crossings(start, after, position) == 0:
+            return start
+    return None
 
 
 def _positions(columns: list[list[int]], position: list[int]) -> None:

@@ -284,6 +284,26 @@ def test_a_rebuild_re_renders_only_the_example_that_changed(project: Path) -> No
     assert "bonjour" in (project / "site" / "index.html").read_text()
 
 
+@pytest.mark.parametrize(("command", "kept_all"), [("build", False), ("gh-deploy", False), ("serve", True)])
+def test_only_mkdocs_serve_keeps_every_rendered_fragment_for_the_next_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch, command: str, kept_all: bool,
+) -> None:
+    from dockerfile_docs.mkdocs_plugin import plugin as plugin_module
+
+    monkeypatch.setattr(plugin_module, "ONE_OFF_BUILD_CACHE", 1)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    config.plugins.on_startup(command=command, dirty=False)
+    build(config)
+    plugin = config.plugins["dockerfile-docs"]
+    assert isinstance(plugin, DockerfileDocsPlugin)
+    rendered = len(plugin.rendered_in_last_build)
+    assert rendered > 1
+    if kept_all:
+        assert plugin.cache.size >= rendered
+    else:
+        assert plugin.cache.size == 1
+
+
 def test_a_page_and_its_embed_read_and_draw_each_example_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dockerfile_docs.markdown import blocks
     from dockerfile_docs.render import fit, listing, svg

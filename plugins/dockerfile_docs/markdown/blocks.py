@@ -164,7 +164,9 @@ class FragmentCache:
     first beyond ``max_entries``.
     """
 
-    def __init__(self, max_entries: int = 1024) -> None:
+    DEFAULT_MAX_ENTRIES = 1024
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self.renders = 0
         self.rendered: list[str] = []

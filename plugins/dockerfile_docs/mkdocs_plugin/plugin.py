@@ -23,7 +23,8 @@ What it adds to a site:
 
 Rendered fragments stay in a content-hash cache on the plugin instance,
 which MkDocs keeps across ``mkdocs serve`` rebuilds (the plugin defines
-``on_startup``), so an edit re-renders only what depends on it.
+``on_startup``), so an edit re-renders only what depends on it; a one-off
+``mkdocs build`` keeps only the last few.
 """
 
 from __future__ import annotations
@@ -103,8 +104,15 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
     # ----------------------------------------------------------------- events
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defining this keeps the instance, and its cache, alive across ``mkdocs serve`` rebuilds."""
+        """Defining this keeps the instance, and its cache, alive across ``mkdocs serve`` rebuilds.
+
+        A one-off ``mkdocs build`` or ``gh-deploy`` has no rebuild to serve:
+        its cache keeps only the last few fragments (an example shown on
+        pages built one after the other), not every page's, which on a
+        200-example site is a third of the build's memory.
+        """
         self.command = command
+        self.cache.max_entries = FragmentCache.DEFAULT_MAX_ENTRIES if command == "serve" else ONE_OFF_BUILD_CACHE
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -434,6 +442,10 @@ class DockerfileDocsPlugin(BasePlugin[DockerfileDocsConfig]):
         if self._site_url:
             return urljoin(self._site_url if self._site_url.endswith("/") else self._site_url + "/", file.url)
         return get_relative_url(file.url, self._location)
+
+
+ONE_OFF_BUILD_CACHE = 32
+"""Rendered fragments a build without rebuilds keeps (``mkdocs serve`` keeps ``FragmentCache.DEFAULT_MAX_ENTRIES``)."""
 
 
 def _is_techdocs(config: MkDocsConfig) -> bool:

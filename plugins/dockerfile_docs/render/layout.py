@@ -919,7 +919,7 @@ def _gap(a: _Vertex, b: _Vertex, spacing: _Spacing) -> float:
 
 
 SETTLED = 0.05
-"""Pixels: a pair of placement passes that moves no vertex more than this has converged."""
+"""Pixels: a pair of placement passes that moves no two vertices more than this apart has converged."""
 PLACEMENT_BUDGET = 80_000
 """Vertex visits the vertical placement may spend: twelve pairs of passes for a small graph, fewer for a huge one."""
 UNLINKED_WEIGHT = 0.25
@@ -965,7 +965,7 @@ def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_V
         neighbours, weights = sides[side]
         for c in column_range:
             _align_column(columns[c], offsets_of[c], neighbours, weights, ys)
-        if index % 2 == 1 and max(map(abs, map(float.__sub__, ys, before))) < SETTLED:
+        if index % 2 == 1 and _spread(list(map(float.__sub__, ys, before))) < SETTLED:
             neighbours, weights = sides["both"]
             for c in passes[-1][0]:  # settled: the last pass, which weighs both sides, and no more
                 _align_column(columns[c], offsets_of[c], neighbours, weights, ys)
@@ -973,6 +973,11 @@ def _place_vertically(columns: list[list[int]], links: _Links, vertices: list[_V
     top = min(y - v.height / 2 for v, y in zip(vertices, ys))
     for v, y in zip(vertices, ys):
         v.y = y - top
+
+
+def _spread(moves: list[float]) -> float:
+    """How far a pair of passes moved vertices relative to each other: the passes can also shift the whole drawing, which changes nothing."""
+    return max(moves) - min(moves)
 
 
 def _align_column(

@@ -340,3 +340,24 @@ def test_the_edge_a_build_fails_on_is_drawn_failing_with_the_errors_line() -> No
     assert f"its build fails at line {line}" in svg and 'marker-end="url(#dd-diagram-arrow-fail)"' in svg
     fine = read_diagram(render_diagram(analyze_file(str(broken), BuildOptions(target="build"))))
     assert not [edge for edge in fine.edges if "dd-failing" in edge.classes]
+
+
+def test_graphs_that_differ_only_in_text_the_boxes_do_not_show_are_laid_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dockerfile_docs.render import svg
+
+    laid_out: list[int] = []
+    original = svg.layout_graph
+
+    def counted(nodes, edges, **options):  # type: ignore[no-untyped-def]
+        laid_out.append(len(nodes))
+        return original(nodes, edges, **options)
+
+    monkeypatch.setattr(svg, "layout_graph", counted)
+    svg.clear_layout_cache()
+    first = "FROM busybox:1.36 AS build\nRUN echo one > /out\nFROM busybox:1.36\nCOPY --from=build /out /out\n"
+    edited = first.replace("busybox:1.36", "busybox:1.37")
+    drawings = [svg.render_diagram(analyze_text(text)) for text in (first, edited)]
+    assert "busybox:1.37" in drawings[1] and "busybox:1.37" not in drawings[0]
+    assert len(laid_out) == 1, "the second graph's boxes and edges are the first one's: its layout is kept"
+    svg.render_diagram(analyze_text(first.replace("AS build", "AS a-much-longer-stage-name").replace("=build", "=a-much-longer-stage-name")))
+    assert len(laid_out) == 2, "a wider box is laid out anew"

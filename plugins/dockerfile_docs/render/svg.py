@@ -648,9 +648,8 @@ def _arrange(graph: StageGraph, direction: str = "LR") -> _Arranged:
     """
     sized = [_size_node(node) for node in graph.nodes]
     labels = [_fit_label(edge.label) for edge in graph.edges]
-    layout = layout_graph(
-        *_layout_input(sized, labels, graph), direction=direction, max_column=TB_MAX_WIDTH - 24 if direction == "TB" else None
-    )
+    nodes, edges = _layout_input(sized, labels, graph)
+    layout = _laid_out(tuple(nodes), tuple(edges), direction)
     kinds = [k for k in EDGE_KIND_ORDER if any(e.kind == k for e in graph.edges)]
     has_skipped = any(n.skipped and n.kind == "stage" for n in graph.nodes)
     legend_items = _legend_items(kinds, has_skipped, failing=any(e.failing for e in graph.edges) or any(n.failing for n in graph.nodes))
@@ -658,6 +657,16 @@ def _arrange(graph: StageGraph, direction: str = "LR") -> _Arranged:
     width = max(layout.width, legend_width + 24)
     height = layout.height + legend_height + 8
     return _Arranged(sized, labels, layout, legend_rows, legend_width, width, height, (width - layout.width) / 2)
+
+
+@lru_cache(maxsize=1024)
+def _laid_out(nodes: tuple[LayoutNode, ...], edges: tuple[LayoutEdge, ...], direction: str) -> Layout:
+    """The layout of these boxes and edges, kept: it depends on their sizes and links, not on the text they show.
+
+    Two examples with the same stages under other names, or a Dockerfile
+    edited without changing what its boxes hold, are laid out once.
+    """
+    return layout_graph(list(nodes), list(edges), direction=direction, max_column=TB_MAX_WIDTH - 24 if direction == "TB" else None)
 
 
 def _layout_input(sized: list[_Sized], labels: list[tuple[str, float]], graph: StageGraph) -> tuple[list[LayoutNode], list[LayoutEdge]]:
@@ -682,8 +691,9 @@ def drawing_size(graph: StageGraph, direction: str = "LR") -> tuple[float, float
 
 
 def clear_layout_cache() -> None:
-    """Forget the kept arrangements, so the next drawing of any graph lays it out anew (benchmarks measure that)."""
+    """Forget the kept arrangements and layouts, so the next drawing of any graph lays it out anew (benchmarks measure that)."""
     _arrange.cache_clear()
+    _laid_out.cache_clear()
 
 
 def draw_stage_graph(

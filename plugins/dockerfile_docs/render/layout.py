@@ -632,8 +632,10 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
     each column, and the first two again with each vertex's neighbours taken
     in reverse), sweeps alternate left to right and back, each followed
     by transposition; they sort by the weighted median of the neighbours'
-    positions, then again from the same start by their barycenter (neither
-    is better on every graph), and the best ordering seen is kept. The work
+    positions starting from the left, then again from the same start by
+    their barycenter starting from the right (no one of these is best on
+    every graph), and the best ordering seen is kept. A graph one of whose
+    starts has no crossings takes that start as it is. The work
     is bounded: at most ``MAX_SWEEPS`` sweeps a run, each O(E log E), and no
     more than ``WORK_BUDGET`` vertex visits in all, fewer for a huge graph
     (see ``FULL_ORDERING_VERTICES``); a graph that spends its budget stops

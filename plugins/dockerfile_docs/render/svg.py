@@ -797,22 +797,23 @@ def _path_data(points: tuple[tuple[float, float], ...], gap: tuple[float, float]
 
     Curves leave and reach their ends horizontally, or vertically in a top-to-bottom drawing.
     """
-    x0, y0 = points[0]
-    data = [f"M{_num(x0)},{_num(y0)}"]
+    xs = [_num(x) for x, _ in points]
+    ys = [_num(y) for _, y in points]
+    data = [f"M{xs[0]},{ys[0]}"]
     for i in range(len(points) - 1):
         (ax, ay), (bx, by) = points[i], points[i + 1]
         if i % 2 == 0:
             if gap and abs(ay - by) < 0.05 and min(ax, bx) <= gap[0] < gap[1] <= max(ax, bx):
                 first, second = (gap[0], gap[1]) if ax <= bx else (gap[1], gap[0])
-                data.append(f"L{_num(first)},{_num(ay)} M{_num(second)},{_num(ay)} L{_num(bx)},{_num(by)}")
+                data.append(f"L{_num(first)},{ys[i]} M{_num(second)},{ys[i]} L{xs[i + 1]},{ys[i + 1]}")
             elif abs(bx - ax) > 0.05 or abs(by - ay) > 0.05:
-                data.append(f"L{_num(bx)},{_num(by)}")
+                data.append(f"L{xs[i + 1]},{ys[i + 1]}")
         elif vertical:
-            mid = (ay + by) / 2
-            data.append(f"C{_num(ax)},{_num(mid)} {_num(bx)},{_num(mid)} {_num(bx)},{_num(by)}")
+            mid = _num((ay + by) / 2)
+            data.append(f"C{xs[i]},{mid} {xs[i + 1]},{mid} {xs[i + 1]},{ys[i + 1]}")
         else:
-            mid = (ax + bx) / 2
-            data.append(f"C{_num(mid)},{_num(ay)} {_num(mid)},{_num(by)} {_num(bx)},{_num(by)}")
+            mid = _num((ax + bx) / 2)
+            data.append(f"C{mid},{ys[i]} {mid},{ys[i + 1]} {xs[i + 1]},{ys[i + 1]}")
     return " ".join(data)
 
 

@@ -158,6 +158,7 @@ def generated_dockerfile(lines: int, *, heredocs: bool = True) -> str:
     if body and body[-1] in ("RUN <<EOF", "echo heredoc line"):
         body += ["echo heredoc line", "EOF"][-(2 if body[-1] == "RUN <<EOF" else 1):]
     split = len(body) * 2 // 3
+    split -= split % len(pattern)  # between two steps, never inside a RUN's continuation or heredoc
     return "\n".join(head + body[:split] + middle + body[split:] + tail) + "\n"
 
 

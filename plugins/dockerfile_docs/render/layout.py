@@ -342,9 +342,8 @@ def _lay_out_part(
     ]
     chains: list[list[int]] = []
     spans = [(vertices[local[b.source]].column, vertices[local[b.target]].column) for b in bundles]
-    for bundle, label_column in zip(bundles, _label_columns(bundles, spans, spacing.empty_column)):
+    for bundle, (first, last), label_column in zip(bundles, spans, _label_columns(bundles, spans, spacing.empty_column)):
         s, t = local[bundle.source], local[bundle.target]
-        first, last = vertices[s].column, vertices[t].column
         chain = [s]
         for column in range(first + 1, last):
             if column == label_column and bundle.label_width > 0:
@@ -406,14 +405,17 @@ def _label_columns(bundles: list[_Bundle], spans: list[tuple[int, int]], empty_c
         if bundle.label_width > 0:
             insort(in_column.setdefault(column, []), bundle.label_width)
     movable = [i for i, (first, last) in enumerate(spans) if bundles[i].label_width > 0 and last - first >= 4]
+
+    def widening(width: float, column: int) -> float:
+        return max(0.0, width - max(max(in_column.get(column, ()), default=0.0), empty_column))
+
     for i in sorted(movable, key=lambda i: (-bundles[i].label_width, i)):
         width = bundles[i].label_width
-        widths = in_column[chosen[i]]
-        widths.remove(width)
-        best, best_cost = chosen[i], max(0.0, width - max(max(widths, default=0.0), empty_column))
+        in_column[chosen[i]].remove(width)
+        best, best_cost = chosen[i], widening(width, chosen[i])
         first, last = spans[i]
         for column in range(first + 1, last, 2):
-            cost = max(0.0, width - max(max(in_column.get(column, ()), default=0.0), empty_column))
+            cost = widening(width, column)
             if cost < best_cost:
                 best, best_cost = column, cost
         chosen[i] = best
@@ -647,7 +649,7 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
     budget = max(4 * count, int(WORK_BUDGET * min(1.0, FULL_ORDERING_VERTICES / max(count, 1))))
     best: list[list[int]] | None = None
     best_crossings = -1
-    orders = [
+    orders: list[Callable[[], list[list[int]]]] = [
         lambda: _initial_order(columns, vertices, after, before),
         lambda: _initial_order(columns[::-1], vertices, before, after)[::-1],
         lambda: [list(c) for c in columns],
@@ -655,16 +657,26 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
         lambda: _initial_order(columns, vertices, [following[::-1] for following in after], before),
         lambda: _initial_order(columns[::-1], vertices, [preceding[::-1] for preceding in before], after)[::-1],
     ]
+    made: dict[int, list[list[int]]] = {}
+
+    def start(index: int) -> list[list[int]]:
+        """Starting order ``index``, made once: each is run twice (median, then barycenter), and maybe checked before."""
+        if index not in made:
+            made[index] = orders[index]()
+        return [list(c) for c in made[index]]
+
     if count <= FULL_ORDERING_VERTICES:
-        crossing_free = _crossing_free_start(orders, after, position)
-        if crossing_free is not None:
-            columns[:] = crossing_free
-            _write_order(columns, vertices)
-            return 0
-    for start, sort in itertools.product(orders, (_sort_by_median, _sort_by_barycenter)):
+        for index in range(len(orders)):
+            crossing_free = start(index)
+            _positions(crossing_free, position)
+            if _total_crossings(crossing_free, after, position) == 0:
+                columns[:] = crossing_free
+                _write_order(columns, vertices)
+                return 0
+    for index, sort in itertools.product(range(len(orders)), (_sort_by_median, _sort_by_barycenter)):
         if best is not None and (best_crossings == 0 or budget <= 0):
             break
-        current = start()
+        current = start(index)
         backward_first = sort is _sort_by_barycenter
         _positions(current, position)
         crossings = _total_crossings(current, after, position)
@@ -691,18 +703,6 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
     columns[:] = best
     _write_order(columns, vertices)
     return best_crossings
-
-
-def _crossing_free_start(
-    orders: list[Callable[[], list[list[int]]]], after: list[list[int]], position: list[int],
-) -> list[list[int]] | None:
-    """The first starting order without crossings, if one has none: sweeps from the others could take many runs to find one."""
-    for order in orders:
-        start = order()
-        _positions(start, position)
-        if _total_crossings(start, after, position) == 0:
-            return start
-    return None
 
 
 def _positions(columns: list[list[int]], position: list[int]) -> None:
@@ -760,14 +760,14 @@ def _sort_by_median(members: list[int], neighbours: list[list[int]], weights: li
     it. Edge weights are not used.
     """
     keyed = []
-    fixed = []
+    staying: set[int] = set()
     for place, vertex in enumerate(members):
         linked = neighbours[vertex]
         count = len(linked)
         if count == 1:
             key = float(position[linked[0]])
         elif count == 0:
-            fixed.append(place)
+            staying.add(place)
             continue
         else:
             ends = sorted([position[n] for n in linked])
@@ -783,7 +783,6 @@ def _sort_by_median(members: list[int], neighbours: list[list[int]], weights: li
         keyed.append((key, place, vertex))
     keyed.sort()
     moving = iter(keyed)
-    staying = set(fixed)
     for place in range(len(members)):
         vertex = members[place] if place in staying else next(moving)[2]
         members[place] = vertex

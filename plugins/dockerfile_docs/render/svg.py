@@ -636,15 +636,12 @@ TB_MAX_WIDTH = 400.0
 """The top-to-bottom drawing's width goal: at the smallest readable scale it fits a 375 px phone's column."""
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=128)
 def _arrange(graph: StageGraph, direction: str = "LR") -> _Arranged:
     """Sizes, layout and legend of ``graph``, kept for the next drawing of an equal graph.
 
     A site draws each example's graph more than once (its page, its embed,
     its diagram file) with other ids and links; the arrangement is shared.
-    The plugin draws every embed before the first page, so the cache holds
-    both drawings of each of a large site's examples: a smaller one would
-    lay each page's drawing out again.
     """
     sized = [_size_node(node) for node in graph.nodes]
     labels = [_fit_label(edge.label) for edge in graph.edges]
@@ -664,7 +661,10 @@ def _laid_out(nodes: tuple[LayoutNode, ...], edges: tuple[LayoutEdge, ...], dire
     """The layout of these boxes and edges, kept: it depends on their sizes and links, not on the text they show.
 
     Two examples with the same stages under other names, or a Dockerfile
-    edited without changing what its boxes hold, are laid out once.
+    edited without changing what its boxes hold, are laid out once. The
+    plugin draws every embed before the first page, so this cache holds both
+    drawings of each example of a large site, where ``_arrange``'s may not:
+    a page's drawing is not laid out again.
     """
     return layout_graph(list(nodes), list(edges), direction=direction, max_column=TB_MAX_WIDTH - 24 if direction == "TB" else None)
 

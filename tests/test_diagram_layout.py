@@ -98,6 +98,27 @@ def test_a_chain_is_drawn_on_one_straight_line_of_one_run_an_edge() -> None:
         assert len(route.points) == 2, "a level edge has no flat curves through the label's column"
 
 
+def test_a_long_edges_label_moves_off_its_target_only_where_that_saves_more_width_than_its_height() -> None:
+    # "a" feeds "b" and "d"; "d" also waits for "c", so the edge a -> d passes two gap columns
+    nodes = [LayoutNode(k, 80, 40) for k in "abcd"]
+
+    def label_column(edges: list[LayoutEdge], **options: object) -> int:
+        layout = layout_graph(nodes, edges, **options)  # type: ignore[arg-type]
+        label = layout.routes[1].label
+        assert label is not None
+        source, target = layout.nodes["a"], layout.nodes["d"]
+        if options.get("direction") == "TB":
+            return 0 if label.y - source.bottom < target.y - label.bottom else 1
+        return 0 if label.x - source.right < target.x - label.right else 1
+
+    wide = [LayoutEdge("a", "b", 60, 19), LayoutEdge("a", "d", 200, 19), LayoutEdge("b", "c", 30, 19), LayoutEdge("c", "d", 30, 19)]
+    assert label_column(wide) == 0, "the wide label goes by its source, in the gap column the wider label there already sets"
+    narrow = [LayoutEdge("a", "b", 60, 19), LayoutEdge("a", "d", 45, 19), LayoutEdge("b", "c", 30, 19), LayoutEdge("c", "d", 30, 19)]
+    assert label_column(narrow) == 1, "saving 15 px of width is not worth 19 px of height: the label stays by its target"
+    alone = [LayoutEdge("a", "b", 60, 19), LayoutEdge("a", "d", 200, 19), LayoutEdge("b", "c", 30, 19), LayoutEdge("c", "d")]
+    assert label_column(alone, direction="TB") == 1, "drawn top to bottom every label is 19 px 'wide': it stays by its target"
+
+
 def test_unknown_nodes_and_self_loops_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown node"):
         layout_graph([LayoutNode("a", 10, 10)], [LayoutEdge("a", "b")])

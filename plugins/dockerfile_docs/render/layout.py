@@ -397,7 +397,12 @@ def _label_columns(bundles: list[_Bundle], spans: list[tuple[int, int]], empty_c
     A column is as wide as its widest label, so a long edge whose label is
     the widest in the column before its target moves the label to the gap
     column along its way that it widens least, often one it fits in as it
-    is. The widest labels choose first; a tie keeps the label by its target.
+    is, but only when that saves more width than the label's height, which
+    it adds to the column it joins: a label keeps its place by the arrow for
+    a pixel or two, and a top-to-bottom drawing, whose labels are all as
+    "wide" as they are high, keeps its labels by their targets side by side
+    no wider. The widest labels choose first; a tie keeps the label by its
+    target.
     """
     chosen = [first + 1 if bundle.drawn_reversed else last - 1 for bundle, (first, last) in zip(bundles, spans)]
     in_column: dict[int, list[float]] = {}
@@ -413,10 +418,11 @@ def _label_columns(bundles: list[_Bundle], spans: list[tuple[int, int]], empty_c
         width = bundles[i].label_width
         in_column[chosen[i]].remove(width)
         best, best_cost = chosen[i], widening(width, chosen[i])
+        worth_moving = best_cost - bundles[i].label_height
         first, last = spans[i]
         for column in range(first + 1, last, 2):
             cost = widening(width, column)
-            if cost < best_cost:
+            if cost < worth_moving and cost < best_cost:
                 best, best_cost = column, cost
         chosen[i] = best
         insort(in_column.setdefault(best, []), width)

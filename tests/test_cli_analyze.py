@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -107,7 +108,8 @@ def test_a_build_error_is_reported_in_json_and_fails_the_exit_status() -> None:
 
 
 def test_analyze_imports_only_what_it_uses(tmp_path: Path) -> None:
-    """Start-up is the command's cost in an editor or a pre-commit hook: no renderer, verifier, typing or site adapters."""
+    """Start-up is the command's cost in an editor or a pre-commit hook: no renderer, verifier, typing or site adapters,
+    and not the shutil (and compression modules) argparse imports to find the terminal's width."""
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM scratch\n", encoding="utf-8")
     script = (
@@ -119,5 +121,28 @@ def test_analyze_imports_only_what_it_uses(tmp_path: Path) -> None:
     )
     loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split())
     assert "dockerfile_docs.explain.rules.args.DD101" in loaded, "the rules ran"
-    unwanted = {"typing", "pkgutil", "difflib", "dockerfile_docs.render.svg", "dockerfile_docs.verify", "dockerfile_docs.dockerignore", "mkdocs", "markdown"}
+    unwanted = {"typing", "pkgutil", "difflib", "dockerfile_docs.render.svg", "dockerfile_docs.verify", "dockerfile_docs.dockerignore", "mkdocs", "markdown",
+                "shutil", "bz2", "lzma"}
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
+@pytest.mark.parametrize("columns", ["50", "120", None])
+def test_help_is_wrapped_as_argparse_wraps_it_for_the_terminal(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's help formatter finds the width without shutil, and finds the one argparse's own would."""
+    from dockerfile_docs import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours = cli.build_parser("analyze")
+    monkeypatch.setattr(cli, "HelpFormatter", argparse.HelpFormatter)
+    argparse_own = cli.build_parser("analyze")
+    for parser_ours, parser_theirs in [(ours, argparse_own), *zip(_subparsers(ours), _subparsers(argparse_own))]:
+        assert parser_ours.formatter_class is not parser_theirs.formatter_class
+        assert parser_ours.format_help() == parser_theirs.format_help()
+    assert "--fail-on" in _subparsers(ours)[0].format_help()
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    return [choice for action in parser._actions if action.choices and isinstance(action.choices, dict) for choice in action.choices.values()]

@@ -542,22 +542,23 @@ class _Analyzer:
 
 
 _REFERENCE_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REFERENCE = re.compile(
+IMAGE_REFERENCE = re.compile(
     r"^(?:(?P<domain>(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)/)?"
     rf"(?P<path>{_REFERENCE_COMPONENT}(?:/{_REFERENCE_COMPONENT})*)"
     r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
     r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
 )
+"""The grammar of github.com/distribution/reference, which BuildKit parses FROM names with: a match is an image name it accepts."""
 
 
 def reference_problem(reference: str) -> str | None:
     """Why ``reference`` is not an image reference (distribution's grammar), or ``None``."""
-    if _REFERENCE.match(reference):
+    if IMAGE_REFERENCE.match(reference):
         return None
     first = reference.split("/", 1)
     looks_like_domain = len(first) == 2 and ("." in first[0] or ":" in first[0] or first[0] == "localhost")
     repository = (first[1] if looks_like_domain else reference).split("@")[0].split(":")[0]
-    if repository != repository.lower() and _REFERENCE.match(reference.replace(repository, repository.lower(), 1)):
+    if repository != repository.lower() and IMAGE_REFERENCE.match(reference.replace(repository, repository.lower(), 1)):
         return f"invalid reference format: repository name ({repository}) must be lowercase"
     return "invalid reference format"
 

@@ -7,26 +7,15 @@ derived from the parsed instructions and the analysis, never from raw text.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..analyze import PLATFORM_ARGS, platform_values
+from ..analyze import IMAGE_REFERENCE, PLATFORM_ARGS, platform_values
 from ..expand import Expander, ExpansionError, split_key_values
 from ..model import Analysis, ImageFacts, Instruction, Stage, Variable, VarReference
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
-
-# The grammar of github.com/distribution/reference, which BuildKit parses FROM names with.
-_ALNUM = r"[a-z0-9]+"
-_SEPARATOR = r"(?:[._]|__|[-]+)"
-_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
-_TAG = r"[\w][\w.-]{0,127}"
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-IMAGE_REFERENCE = re.compile(rf"^(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*(?::{_TAG})?(?:@{_DIGEST})?$")
 
 
 def is_valid_image_reference(reference: str) -> bool:

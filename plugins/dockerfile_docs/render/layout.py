@@ -417,7 +417,8 @@ def _label_columns(bundles: list[_Bundle], spans: list[tuple[int, int]], empty_c
     movable = [i for i, (first, last) in enumerate(spans) if bundles[i].label_width > 0 and last - first >= 4]
 
     def widening(width: float, column: int) -> float:
-        return max(0.0, width - max(max(in_column.get(column, ()), default=0.0), empty_column))
+        widths = in_column.get(column)
+        return max(0.0, width - max(widths[-1] if widths else 0.0, empty_column))
 
     for i in sorted(movable, key=lambda i: (-bundles[i].label_width, i)):
         width = bundles[i].label_width

@@ -122,6 +122,32 @@ def test_output_writes_the_file_and_nothing_to_stdout(capsys: pytest.CaptureFixt
     assert target.read_text().startswith("<?xml")
 
 
+def test_output_as_a_bare_file_name_goes_in_the_working_directory(
+    capsys: pytest.CaptureFixture[str], dockerfile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = render(capsys, "--format", "svg", "--output", "stages.svg", str(dockerfile))
+    assert code == 0 and out == "", err
+    assert (tmp_path / "stages.svg").read_text().startswith("<?xml")
+    assert not list(tmp_path.glob("*.tmp")), "the temporary file was renamed into place"
+
+
+def test_svg_to_standard_output_imports_nothing_for_files_or_stylesheets(dockerfile: Path) -> None:
+    """A diagram drawn into a pipe pays no start-up for writing files or reading the shipped stylesheets."""
+    script = (
+        "import contextlib, io, sys\n"
+        "from dockerfile_docs.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    main(['render', '--format', 'svg', {str(dockerfile)!r}])\n"
+        "assert out.getvalue().startswith('<?xml')\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split())
+    assert "dockerfile_docs.render.layout" in loaded, "the diagram was drawn"
+    unwanted = {"tempfile", "shutil", "pathlib", "importlib.resources", "dockerfile_docs.verify", "mkdocs", "markdown"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
 @pytest.mark.parametrize(
     ("content", "where"),
     [

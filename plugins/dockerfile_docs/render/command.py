@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-from pathlib import Path
 
 from ..errors import DockerfileDocsError
 from ..model import Analysis, BuildOptions
@@ -93,7 +91,7 @@ def analyze_input(path: str, options: BuildOptions) -> Analysis:
         label = STDIN_LABEL
     else:
         try:
-            data = Path(path).read_bytes()
+            data = _read_bytes(path)
         except IsADirectoryError:
             data = _read_dockerfile_in(path)
             path = os.path.join(path, "Dockerfile")
@@ -103,10 +101,15 @@ def analyze_input(path: str, options: BuildOptions) -> Analysis:
     return analyze_text(decode_dockerfile(data, label), label, options)
 
 
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def _read_dockerfile_in(directory: str) -> bytes:
-    candidate = Path(directory) / "Dockerfile"
+    candidate = os.path.join(directory, "Dockerfile")
     try:
-        return candidate.read_bytes()
+        return _read_bytes(candidate)
     except OSError as error:
         raise DockerfileDocsError(f"{candidate}: cannot read the file: {error.strerror or error}") from None
 
@@ -145,22 +148,28 @@ def _write_diagram_image(analysis: Analysis, output: str | None) -> str:
         raise DockerfileDocsError("--diagram image writes the diagram beside the Markdown file: give --output FILE.md")
     from .svg import render_diagram
 
-    image = Path(output).with_suffix(".svg")
-    write_output(svg_document(render_diagram(analysis, id_prefix="dd", link_lines=False)), str(image))
-    return image.name
+    image = os.path.splitext(output)[0] + ".svg"
+    write_output(svg_document(render_diagram(analysis, id_prefix="dd", link_lines=False)), image)
+    return os.path.basename(image)
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Write to standard output, or atomically to ``output`` so a failed run never leaves half a file."""
+    """Write to standard output, or atomically to ``output`` so a failed run never leaves half a file.
+
+    The modules a file needs are imported here, not by the command: most
+    runs write to standard output, and their start-up does not pay for them.
+    """
     if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    target = Path(output)
+    import tempfile
+
+    folder = os.path.dirname(output) or "."
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as handle:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
             handle.write(text)
-        os.replace(handle.name, target)
+        os.replace(handle.name, output)
     except OSError as error:
         raise DockerfileDocsError(f"{output}: cannot write: {error.strerror or error}") from None

@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from ..errors import DockerfileDocsError, DockerfileError
@@ -198,6 +197,8 @@ def svg_document(svg: str) -> str:
 @cache
 def style_css() -> str:
     """The stylesheet shipped beside this module, with the rules that fit diagrams to their column."""
+    from importlib import resources
+
     from .fit import fit_css
 
     return resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8") + "\n" + fit_css()

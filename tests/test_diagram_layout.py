@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import random
 import sys
 from pathlib import Path
 
 import pytest
 from dockerfile_docs.pipeline import analyze_file, analyze_text
+from dockerfile_docs.render import layout
 from dockerfile_docs.render.layout import Box, LayoutEdge, LayoutNode, layout_graph
 from dockerfile_docs.render.svg import render_diagram
 from hypothesis import given, settings
@@ -203,3 +207,120 @@ def test_ordering_reports_the_crossings_it_leaves() -> None:
     forced = layout_graph(nodes, [LayoutEdge(s, t) for s in "ab" for t in "cd"])
     assert crossing_free.crossings == 0
     assert forced.crossings == 1
+
+
+# --------------------------------------------------------------------------- against Graphviz
+
+PUBLIC_GRAPHS = Path(__file__).parents[1] / "benchmarks" / "graphs"
+DOT_OBSERVED = json.loads((PUBLIC_GRAPHS / "dot-observed.json").read_text(encoding="utf-8"))["graphs"]
+
+
+@pytest.mark.parametrize("name", sorted(DOT_OBSERVED))
+def test_no_public_graph_is_drawn_with_more_crossings_than_graphviz_dot_leaves(name: str) -> None:
+    """The graphs of public multi-stage Dockerfiles, with the crossings ``dot`` left on them (``benchmarks/layouts.py --record-dot``)."""
+    record = json.loads((PUBLIC_GRAPHS / "public" / f"{name}.json").read_text(encoding="utf-8"))
+    nodes = [LayoutNode(**node) for node in record["nodes"]]
+    edges = [LayoutEdge(**edge) for edge in record["edges"]]
+    assert layout_graph(nodes, edges).crossings <= DOT_OBSERVED[name]["crossings"]
+
+
+# --------------------------------------------------------------------------- long edges moved whole
+
+
+def _layered(seed: int, columns: int, width: int) -> tuple[list[list[int]], layout._Links, list[layout._Vertex]]:
+    """A random layered graph, in a random order: one or two nodes a column, long edges through dummies, one edge between each two neighbouring columns."""
+    rng = random.Random(seed)
+    vertices: list[layout._Vertex] = []
+    chains: list[list[int]] = []
+
+    def vertex(kind: str, column: int) -> int:
+        vertices.append(layout._Vertex(kind, column, 0.0, 0.0, node_key=f"n{len(vertices)}" if kind == "node" else None))
+        return len(vertices) - 1
+
+    nodes = {c: [vertex("node", c) for _ in range(rng.randint(1, 2))] for c in range(columns)}
+    for _ in range(width):
+        first = rng.randrange(0, columns - 3)
+        last = rng.randrange(first + 3, columns)
+        chains.append([rng.choice(nodes[first]), *(vertex("dummy", c) for c in range(first + 1, last)), rng.choice(nodes[last])])
+    for c in range(columns - 1):
+        chains.append([rng.choice(nodes[c]), rng.choice(nodes[c + 1])])
+    ordered = layout._columns(vertices)
+    for members in ordered:
+        rng.shuffle(members)
+    return ordered, layout._links(chains, len(vertices)), vertices
+
+
+def _crossings(columns: list[list[int]], links: layout._Links) -> int:
+    position = [0] * len(links.after)
+    layout._positions(columns, position)
+    return layout._total_crossings(columns, links.after, position)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_long_edge_is_threaded_where_it_crosses_least_and_saves_what_a_recount_finds(seed: int) -> None:
+    columns, links, vertices = _layered(seed, columns=5, width=5)
+    position = [0] * len(vertices)
+    layout._positions(columns, position)
+    for chain in layout._long_edges(columns, links, vertices):
+        slots, saved, _ = layout._best_threading(columns, links, vertices, position, chain)
+        others = [[v for v in columns[vertices[vertex].column] if v != vertex] for vertex in chain]
+
+        every = {
+            placing: _threaded_crossings(columns, links, vertices, chain, others, placing)
+            for placing in itertools.product(*(range(len(rest) + 1) for rest in others))
+        }
+        chosen = every[tuple(slots)]
+        assert chosen == min(every.values()), "the threading is the best there is"
+        assert _crossings(columns, links) - chosen == saved
+
+
+def _threaded_crossings(
+    columns: list[list[int]], links: layout._Links, vertices: list[layout._Vertex], chain: list[int], others: list[list[int]],
+    placing: tuple[int, ...],
+) -> int:
+    trial = [list(members) for members in columns]
+    for vertex, rest, slot in zip(chain, others, placing):
+        trial[vertices[vertex].column] = rest[:slot] + [vertex] + rest[slot:]
+    return _crossings(trial, links)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_each_long_edges_crossings_are_counted_as_a_pairwise_check_counts_them(seed: int) -> None:
+    columns, links, vertices = _layered(seed, columns=6, width=7)
+    position = [0] * len(vertices)
+    layout._positions(columns, position)
+    chains = layout._long_edges(columns, links, vertices)
+    segments = [(a, b) for a in range(len(vertices)) for b in links.after[a]]
+
+    def cross(first: tuple[int, int], second: tuple[int, int]) -> bool:
+        (a, b), (c, d) = first, second
+        if vertices[a].column != vertices[c].column or a == c or b == d:
+            return False
+        return (position[a] - position[c]) * (position[b] - position[d]) < 0
+
+    expected = []
+    for chain in chains:
+        own = [(a, b) for a, b in segments if a in chain or b in chain]
+        expected.append(sum(cross(mine, other) for mine in own for other in segments if other not in own))
+    assert layout._crossings_by_chain(columns, links.after, position, chains) == expected
+    assert any(expected), "some long edge crosses something"
+
+
+def test_rethreading_leaves_the_crossings_it_reports_and_never_more_than_it_found() -> None:
+    for seed in range(30):
+        columns, links, vertices = _layered(seed, columns=7, width=6)
+        before = _crossings(columns, links)
+        after = layout._rethread_long_edges(columns, links, vertices, [0] * len(vertices))
+        assert after == _crossings(columns, links) < before, seed
+
+
+def test_a_long_edge_that_must_pass_a_run_of_vertices_in_every_column_is_moved_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """buildx's lint Dockerfile: sweeps and swaps stop at 3 crossings, where one long edge would have to pass two
+    vertices in each of six columns, each single step adding a crossing; moved whole, it leaves dot's 2."""
+    name = "docker_buildx__hack_dockerfiles_lint.Dockerfile"
+    record = json.loads((PUBLIC_GRAPHS / "public" / f"{name}.json").read_text(encoding="utf-8"))
+    nodes = [LayoutNode(**node) for node in record["nodes"]]
+    edges = [LayoutEdge(**edge) for edge in record["edges"]]
+    assert layout_graph(nodes, edges).crossings == DOT_OBSERVED[name]["crossings"] == 2
+    monkeypatch.setattr(layout, "_rethread_long_edges", lambda columns, links, vertices, position: _crossings(columns, links))
+    assert layout_graph(nodes, edges).crossings == 3

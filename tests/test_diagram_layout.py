@@ -324,3 +324,21 @@ def test_a_long_edge_that_must_pass_a_run_of_vertices_in_every_column_is_moved_w
     assert layout_graph(nodes, edges).crossings == DOT_OBSERVED[name]["crossings"] == 2
     monkeypatch.setattr(layout, "_rethread_long_edges", lambda columns, links, vertices, position: _crossings(columns, links))
     assert layout_graph(nodes, edges).crossings == 3
+
+
+def test_columns_that_climb_like_a_staircase_are_pulled_up_to_the_tallest_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """buildx's vendor Dockerfile: each column aligned with its neighbours sank below the one before; dot draws it 251 px high."""
+    name = "docker_buildx__hack_dockerfiles_vendor.Dockerfile"
+    record = json.loads((PUBLIC_GRAPHS / "public" / f"{name}.json").read_text(encoding="utf-8"))
+    nodes = [LayoutNode(**node) for node in record["nodes"]]
+    edges = [LayoutEdge(**edge) for edge in record["edges"]]
+    pulled = layout_graph(nodes, edges)
+    tallest_column = max(
+        max(box.bottom for key, box in pulled.nodes.items() if pulled.columns[key] == column)
+        - min(box.y for key, box in pulled.nodes.items() if pulled.columns[key] == column)
+        for column in set(pulled.columns.values())
+    )
+    assert pulled.height <= DOT_OBSERVED[name]["height"]
+    assert pulled.height - 2 * 12 == pytest.approx(tallest_column, abs=0.01)
+    monkeypatch.setattr(layout, "_pull_columns_up", lambda columns, vertices, limit: None)
+    assert layout_graph(nodes, edges).height > DOT_OBSERVED[name]["height"]

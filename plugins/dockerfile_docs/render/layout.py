@@ -28,7 +28,9 @@ starting orders come from a generator with fixed seeds):
 5. vertical positions minimise the weighted squared distance of each vertex
    to its neighbours under the column's ordering and spacing constraints,
    solved exactly per column with the pool-adjacent-violators algorithm;
-   dummy chains weigh more, so long edges run straight;
+   dummy chains weigh more, so long edges run straight; a column that then
+   reaches below the tallest one moves up, so the columns do not climb or
+   sink like a staircase into a drawing taller than it must be;
 6. the parts are packed: the largest first, each further one where it grows
    the drawing least, often in the empty room below short columns.
 
@@ -365,8 +367,8 @@ def _lay_out_part(
     links = _links(chains, len(vertices))
     crossings = _order(columns, links, vertices)
     _place_vertically(columns, links, vertices, spacing)
-    if spacing.max_extent is not None:
-        _pull_columns_up(columns, vertices, spacing.max_extent)
+    tallest = max(_extent(members, vertices) for members in columns if members)
+    _pull_columns_up(columns, vertices, tallest if spacing.max_extent is None else min(tallest, spacing.max_extent))
     column_x, column_w = _place_horizontally(columns, vertices, spacing)
 
     boxes: dict[str, Box] = {}
@@ -1246,8 +1248,20 @@ def _align_column(
             place += 1
 
 
+def _extent(members: list[int], vertices: list[_Vertex]) -> float:
+    """How far a placed column reaches, from the top of its first box to the bottom of its last."""
+    return vertices[members[-1]].y + vertices[members[-1]].height / 2 - (vertices[members[0]].y - vertices[members[0]].height / 2)
+
+
 def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: float) -> None:
-    """Move each column that reaches past ``limit`` up as a whole (never above 0): aligning with neighbours must not widen a bounded drawing."""
+    """Move each column that reaches past ``limit`` up as a whole (never above 0).
+
+    Aligning each column with its neighbours lets a chain of columns climb
+    or sink like a staircase, which makes the drawing taller than its
+    tallest column; so is a drawing bounded for a narrow screen. Pulled up
+    to the tallest column (or the bound), the drawing is no taller than it
+    must be, at the cost of a bend where a column moved.
+    """
     for members in columns:
         if not members:
             continue

@@ -12,7 +12,7 @@ import pytest
 from dockerfile_docs.pipeline import analyze_file, analyze_text
 from dockerfile_docs.render import layout
 from dockerfile_docs.render.layout import Box, LayoutEdge, LayoutNode, layout_graph
-from dockerfile_docs.render.svg import render_diagram
+from dockerfile_docs.render.svg import layout_input, render_diagram
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +76,18 @@ def test_image_and_arg_nodes_sit_just_before_their_first_consumer() -> None:
     toolchain = next(n for n in diagram.nodes.values() if n.name == "toolchain")
     assert base_image.box.right < base.box.x
     assert base.box.x < toolchain.box.x, "a stage waits for nothing, an image waits for its user"
+
+
+def test_an_image_stays_by_its_first_consumer_where_a_balanced_layering_would_lower_the_drawing() -> None:
+    """global-arg-base: the debian image shares a column with the build stage; before the golang image it would lower it."""
+    analysis = analyze_file(str(CASES / "global-arg-base" / "Dockerfile"))
+    nodes, edges = layout_input(analysis)
+    drawn = layout_graph(nodes, edges)
+    final = analysis.stages[-1]
+    key = {stage.index: f"s{stage.index}" for stage in analysis.stages}[final.index]
+    image = next(edge.source for edge in edges if edge.target == key and edge.source.startswith("i"))
+    assert drawn.columns[image] == drawn.columns[key] - 1
+    assert drawn.columns[image] > drawn.columns[next(edge.source for edge in edges if edge.target == "s0")], "after the golang image"
 
 
 # --------------------------------------------------------------------------- the layout alone
@@ -342,3 +354,24 @@ def test_columns_that_climb_like_a_staircase_are_pulled_up_to_the_tallest_one(mo
     assert pulled.height - 2 * 12 == pytest.approx(tallest_column, abs=0.01)
     monkeypatch.setattr(layout, "_pull_columns_up", lambda columns, vertices, limit: None)
     assert layout_graph(nodes, edges).height > DOT_OBSERVED[name]["height"]
+
+
+@pytest.mark.parametrize("name", sorted(DOT_OBSERVED))
+def test_no_public_graph_is_drawn_larger_than_graphviz_dot_draws_it(name: str) -> None:
+    """The same boxes and gaps as dot gets (``benchmarks/layouts.py``): no larger area."""
+    record = json.loads((PUBLIC_GRAPHS / "public" / f"{name}.json").read_text(encoding="utf-8"))
+    drawn = layout_graph([LayoutNode(**node) for node in record["nodes"]], [LayoutEdge(**edge) for edge in record["edges"]])
+    assert drawn.width * drawn.height <= DOT_OBSERVED[name]["width"] * DOT_OBSERVED[name]["height"]
+
+
+def test_a_node_of_the_tallest_column_moves_to_the_nearest_column_where_it_lowers_that_column() -> None:
+    """s0 feeds three stages that each feed s4; s1 and s2 may sit in the column before s4 as well as in s3's."""
+    heights = {"s0": 40, "s1": 60, "s2": 60, "s3": 60, "s4": 40, "s5": 40, "image": 30}
+    edges = [("image", "s0"), ("s0", "s1"), ("s0", "s2"), ("s0", "s3"), ("s3", "s5"), ("s5", "s4"), ("s1", "s4"), ("s2", "s4")]
+    nodes = [LayoutNode(key, 100, height, pull_right=key == "image") for key, height in heights.items()]
+    index = {key: i for i, key in enumerate(heights)}
+    directed = [(index[s], index[t]) for s, t in edges]
+    plain = dict(zip(heights, layout._ranks(nodes, directed, node_gap=20)))
+    balanced = dict(zip(heights, layout._ranks(nodes, directed, node_gap=20, balance=True)))
+    assert plain == {"image": 0, "s0": 1, "s1": 2, "s2": 2, "s3": 2, "s5": 3, "s4": 4}
+    assert balanced == {**plain, "s1": 3}, "s1 joins s5: the tallest column loses a box, s2 stays where it would only move the height"

@@ -499,14 +499,20 @@ class BlockRenderer:
         return self.cache.get_or_render(key, label=block.example, render=render)
 
     def render_example_diagram(self, name: str) -> RenderedBlock:
-        """The example's stage diagram as an SVG file of its own."""
+        """The example's stage diagram as an SVG file of its own, drawn from the analysis its page shows (the same build options)."""
         try:
             example = self.load_example(name)
             text = _read_text(example.dockerfile_path)
         except DockerfileDocsError as error:
             return self._example_failure(name, error, standalone=False)
         target = example.targets[0].target
-        build = BuildOptions(build_args=self._spec_build_args(example, target), target=target, platform=example.platform)
+        build_args = self._spec_build_args(example, target)
+        build = BuildOptions(
+            build_args=build_args,
+            target=target,
+            platform=example.platform,
+            built_command=self.results(example).built_command(target, build_args),
+        )
         path = self._display_path(example.dockerfile_path)
 
         def render() -> RenderedBlock:

@@ -8,7 +8,8 @@ Sections (all by default):
   ``render_fragment``), per Dockerfile: the handbook's examples, generated
   files of 10 to 10,000 lines and files of 2 to 50 stages; medians of
   repeated in-process runs (``time.perf_counter``), time per line and the
-  ratio between sizes;
+  ratio between sizes; each rule alone at 1,000 and 10,000 lines, so a rule
+  whose cost grows faster than the file is named;
 * ``peers``: dockerfile-parse (parsing only) and hadolint (a process per
   file, start-up included, measured alone on an empty file) on the same files;
 * ``startup``: ``dockerfile-docs analyze --format json`` of small files as a
@@ -184,6 +185,10 @@ def handbook_dockerfiles() -> dict[str, str]:
 # --------------------------------------------------------------------------- core
 
 
+def _findings_of(rule: type, analysis: object) -> list[object]:
+    return list(rule().check(analysis))
+
+
 def bench_core(quick: bool, profile: bool) -> dict[str, str]:
     from dockerfile_docs.pipeline import analyze_text
     from dockerfile_docs.render.fragment import render_fragment as render_with_kept_layouts
@@ -234,6 +239,25 @@ def bench_core(quick: bool, profile: bool) -> dict[str, str]:
     figures["100 lines analyze+render"] = f"{measured[100] * 1000:.2f} ms: " + verdict(measured[100] * 1000, TARGET_100_LINES_MS, "ms")
     if 10000 in measured:
         figures["10,000 lines analyze+render"] = f"{measured[10000]:.3f} s: " + verdict(measured[10000], TARGET_10000_LINES_S, "s")
+
+    heading("core: each rule's growth, 1,000 to 10,000 lines (median, in process)")
+    print(f"  {'rule':<8}{'1,000 lines':>14}{'10,000 lines':>15}{'x time':>9}")
+    from dockerfile_docs.analyze import analyze
+    from dockerfile_docs.explain.registry import all_rules
+    from dockerfile_docs.parse import parse_dockerfile
+
+    small, large = (analyze(parse_dockerfile(generated_dockerfile(size))) for size in (1000, 10000))
+    growth_rows = []
+    for rule in all_rules():
+        at_small = median_time(functools.partial(_findings_of, rule, small), min_runs=3, budget=0).median
+        at_large = median_time(functools.partial(_findings_of, rule, large), min_runs=3, budget=0).median
+        growth_rows.append((at_large, at_small, rule.code))
+    for at_large, at_small, code in sorted(growth_rows, reverse=True)[:6]:
+        print(f"  {code:<8}{at_small * 1000:11.2f} ms{at_large * 1000:12.2f} ms{at_large / max(at_small, 1e-9):9.1f}")
+    faster = [code for at_large, at_small, code in growth_rows if at_large > 20 * at_small and at_large > 0.002]
+    print("  the six slowest at 10,000 lines; 10x the lines should take about 10x the time"
+          + (f"; growing faster: {', '.join(faster)}" if faster else "; none grows faster than twice that"))
+    figures["rules growing faster than the input"] = ", ".join(faster) if faster else "none: met"
 
     heading("core: many stages (median, in process)")
     print(f"  {'stages':>6}{'lines':>7}  {'analyze':>12}  {'analyze+render':>14}  {'per stage':>11}  {'x stages':>8}  {'x time':>8}")

@@ -46,11 +46,14 @@ class ArgShadowedByEnv(Rule):
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         escape = analysis.dockerfile.escape
+        used_at: dict[int, set[str]] = {}
+        for reference in analysis.references:
+            used_at.setdefault(reference.instruction_line, set()).add(reference.name)
         for stage in analysis.stages:
             for instruction in stage.instructions[1:]:
                 before = scope_at(analysis, instruction.start_line)
                 if instruction.keyword == "ENV":
-                    used = {r.name for r in analysis.references if r.instruction_line == instruction.start_line}
+                    used = used_at.get(instruction.start_line, set())
                     for name, _ in declared_names(instruction, escape):
                         variable = before.get(name)
                         if variable is None or variable.kind != "arg" or name in used:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from dockerfile_docs.pipeline import analyze_file, analyze_text
-from dockerfile_docs.render import layout
+from dockerfile_docs.render import layout, ordering
 from dockerfile_docs.render.layout import Box, LayoutEdge, LayoutNode, layout_graph
 from dockerfile_docs.render.svg import layout_input, render_diagram
 from hypothesis import given, settings
@@ -264,17 +264,17 @@ def _layered(seed: int, columns: int, width: int) -> tuple[list[list[int]], layo
 
 def _crossings(columns: list[list[int]], links: layout._Links) -> int:
     position = [0] * len(links.after)
-    layout._positions(columns, position)
-    return layout._total_crossings(columns, links.after, position)
+    ordering._positions(columns, position)
+    return ordering._total_crossings(columns, links.after, position)
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_a_long_edge_is_threaded_where_it_crosses_least_and_saves_what_a_recount_finds(seed: int) -> None:
     columns, links, vertices = _layered(seed, columns=5, width=5)
     position = [0] * len(vertices)
-    layout._positions(columns, position)
-    for chain in layout._long_edges(columns, links, vertices):
-        slots, saved, _ = layout._best_threading(columns, links, vertices, position, chain)
+    ordering._positions(columns, position)
+    for chain in ordering._long_edges(columns, links, vertices):
+        slots, saved, _ = ordering._best_threading(columns, links, vertices, position, chain)
         others = [[v for v in columns[vertices[vertex].column] if v != vertex] for vertex in chain]
 
         every = {
@@ -300,8 +300,8 @@ def _threaded_crossings(
 def test_each_long_edges_crossings_are_counted_as_a_pairwise_check_counts_them(seed: int) -> None:
     columns, links, vertices = _layered(seed, columns=6, width=7)
     position = [0] * len(vertices)
-    layout._positions(columns, position)
-    chains = layout._long_edges(columns, links, vertices)
+    ordering._positions(columns, position)
+    chains = ordering._long_edges(columns, links, vertices)
     segments = [(a, b) for a in range(len(vertices)) for b in links.after[a]]
 
     def cross(first: tuple[int, int], second: tuple[int, int]) -> bool:
@@ -314,7 +314,7 @@ def test_each_long_edges_crossings_are_counted_as_a_pairwise_check_counts_them(s
     for chain in chains:
         own = [(a, b) for a, b in segments if a in chain or b in chain]
         expected.append(sum(cross(mine, other) for mine in own for other in segments if other not in own))
-    assert layout._crossings_by_chain(columns, links.after, position, chains) == expected
+    assert ordering._crossings_by_chain(columns, links.after, position, chains) == expected
     assert any(expected), "some long edge crosses something"
 
 
@@ -322,7 +322,7 @@ def test_rethreading_leaves_the_crossings_it_reports_and_never_more_than_it_foun
     for seed in range(30):
         columns, links, vertices = _layered(seed, columns=7, width=6)
         before = _crossings(columns, links)
-        after = layout._rethread_long_edges(columns, links, vertices, [0] * len(vertices))
+        after = ordering._rethread_long_edges(columns, links, vertices, [0] * len(vertices))
         assert after == _crossings(columns, links) < before, seed
 
 
@@ -334,7 +334,7 @@ def test_a_long_edge_that_must_pass_a_run_of_vertices_in_every_column_is_moved_w
     nodes = [LayoutNode(**node) for node in record["nodes"]]
     edges = [LayoutEdge(**edge) for edge in record["edges"]]
     assert layout_graph(nodes, edges).crossings == DOT_OBSERVED[name]["crossings"] == 2
-    monkeypatch.setattr(layout, "_rethread_long_edges", lambda columns, links, vertices, position: _crossings(columns, links))
+    monkeypatch.setattr(ordering, "_rethread_long_edges", lambda columns, links, vertices, position: _crossings(columns, links))
     assert layout_graph(nodes, edges).crossings == 3
 
 

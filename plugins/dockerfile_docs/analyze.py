@@ -343,6 +343,8 @@ class _Analyzer:
         if ins.json_args is not None:
             return
         script = ins.arguments + "".join("\n" + h.body for h in ins.heredocs if h.expand)
+        if "$" not in script:  # most RUN lines read no variable: no scope to build, no assignments to look for
+            return
         assigned = {name for groups in _SHELL_ASSIGNMENT.findall(_QUOTED.sub(" ", script)) for name in groups if name}
         visible = scope.visible()
         for name, has_fallback, _ in find_shell_references(script):

@@ -320,6 +320,8 @@ def find_shell_references(script: str) -> list[tuple[str, bool, int]]:
     caller's to discount.
     """
     found: list[tuple[str, bool, int]] = []
+    if "$" not in script:
+        return found
     index = 0
     length = len(script)
     in_double = False

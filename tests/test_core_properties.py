@@ -1,4 +1,4 @@
-"""The parser and analyzer never crash: any text is either analyzed or refused with a DockerfileError."""
+"""The parser and analyzer never crash: any text is either analyzed or refused with a DockerfileError; their shortcuts agree with the long way."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dockerfile_docs.analyze import analyze
 from dockerfile_docs.errors import DockerfileError
+from dockerfile_docs.expand import split_key_values
 from dockerfile_docs.model import BuildOptions
 from dockerfile_docs.parse import parse_dockerfile
 
@@ -44,3 +45,13 @@ def test_analyze_returns_or_refuses_cleanly(text: str, build_args: dict[str, str
         for edge in analysis.edges:
             assert 0 <= edge.target < len(analysis.stages)
     assert time.perf_counter() - started < 2.0
+
+
+WORD_TEXT = st.text(alphabet=st.sampled_from(list("ab=$ \t\r\n\v\f\u00a0\u2003")), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(WORD_TEXT, st.sampled_from(["\\", "`"]))
+def test_words_without_quotes_split_as_a_quoted_line_splits_them(text: str, escape: str) -> None:
+    """Unquoted ENV/ARG words split by a pattern; with a quoted word after them the same words split a character at a time."""
+    assert split_key_values(text + ' "q"', escape) == [*split_key_values(text, escape), '"q"']

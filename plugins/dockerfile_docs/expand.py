@@ -281,8 +281,17 @@ def _split_unescaped_slash(text: str) -> tuple[str, str, str]:
     return text, "", ""
 
 
+_WORD_SEPARATORS = re.compile(r"[ \t\r\n]+")
+
+
 def split_key_values(text: str, escape: str = "\\") -> list[str]:
-    """Split ``A=1 B="x y"`` into raw words with quotes kept (BuildKit's ``parseWords``)."""
+    """Split ``A=1 B="x y"`` into raw words with quotes kept (BuildKit's ``parseWords``).
+
+    Words without quotes or escapes (most ENV, ARG and LABEL lines) are
+    split in one pass of a pattern instead of a character at a time.
+    """
+    if '"' not in text and "'" not in text and escape not in text:
+        return [word for word in _WORD_SEPARATORS.split(text) if word]
     words: list[str] = []
     current: list[str] = []
     quote: str | None = None

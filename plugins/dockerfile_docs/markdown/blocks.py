@@ -445,14 +445,8 @@ class BlockRenderer:
         except DockerfileDocsError as error:
             return self._example_failure(block.example, error, standalone=standalone)
         target = block.target if block.target is not None else example.targets[0].target
-        build_args = {**self._spec_build_args(example, target), **block.build_args}
         results = self.results(example)
-        build = BuildOptions(
-            build_args=build_args,
-            target=target,
-            platform=example.platform,
-            built_command=results.built_command(target, build_args),
-        )
+        build = self._build_options(example, target, block.build_args)
         links = self.settings.embed_links(block.example) if self.settings.embed_links else None
         diagram_url = ("diagram.svg" if standalone else links.diagram_url) if links is not None else None
         show = block.show or self.settings.show
@@ -499,20 +493,13 @@ class BlockRenderer:
         return self.cache.get_or_render(key, label=block.example, render=render)
 
     def render_example_diagram(self, name: str) -> RenderedBlock:
-        """The example's stage diagram as an SVG file of its own, drawn from the analysis its page shows (the same build options)."""
+        """The example's stage diagram as an SVG file of its own, drawn from the analysis its page shows."""
         try:
             example = self.load_example(name)
             text = _read_text(example.dockerfile_path)
         except DockerfileDocsError as error:
             return self._example_failure(name, error, standalone=False)
-        target = example.targets[0].target
-        build_args = self._spec_build_args(example, target)
-        build = BuildOptions(
-            build_args=build_args,
-            target=target,
-            platform=example.platform,
-            built_command=self.results(example).built_command(target, build_args),
-        )
+        build = self._build_options(example, example.targets[0].target)
         path = self._display_path(example.dockerfile_path)
 
         def render() -> RenderedBlock:
@@ -634,6 +621,20 @@ class BlockRenderer:
         if isinstance(error, DockerfileError):
             return RenderedBlock(render_error(error, standalone=standalone), (_dockerfile_problem(error, name),), failed=True)
         return _failed(Problem("invalid-example", str(error), name), "Invalid example", standalone=standalone)
+
+    def _build_options(self, example: Example, target: str | None, block_args: dict[str, str] | None = None) -> BuildOptions:
+        """What the example's page analyzes it with: its build args, the block's over them, and the verified image's command.
+
+        The page, its embed and its diagram file all take their options from
+        here, so they share one analysis.
+        """
+        build_args = {**self._spec_build_args(example, target), **(block_args or {})}
+        return BuildOptions(
+            build_args=build_args,
+            target=target,
+            platform=example.platform,
+            built_command=self.results(example).built_command(target, build_args),
+        )
 
     def _spec_build_args(self, example: Example, target: str | None) -> dict[str, str]:
         """The example's build args, with those of the matching ``targets`` entry over them."""

@@ -314,7 +314,8 @@ def test_each_long_edges_crossings_are_counted_as_a_pairwise_check_counts_them(s
     for chain in chains:
         own = [(a, b) for a, b in segments if a in chain or b in chain]
         expected.append(sum(cross(mine, other) for mine in own for other in segments if other not in own))
-    assert ordering._crossings_by_chain(columns, links.after, position, chains) == expected
+    owner = {vertex: index for index, chain in enumerate(chains) for vertex in chain}
+    assert ordering._crossings_by_chain(columns, links.after, position, owner, len(chains)) == expected
     assert any(expected), "some long edge crosses something"
 
 

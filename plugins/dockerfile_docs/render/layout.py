@@ -380,7 +380,7 @@ def _lay_out_part(
     links = _links(chains, len(vertices))
     crossings = order_columns(columns, links, vertices)
     _place_vertically(columns, links, vertices, spacing)
-    tallest = max(_extent(members, vertices) for members in columns if members)
+    tallest = max(bottom - top for top, bottom in (_reach(members, vertices) for members in columns if members))
     _pull_columns_up(columns, vertices, tallest if spacing.max_extent is None else min(tallest, spacing.max_extent))
     column_x, column_w = _place_horizontally(columns, vertices, spacing)
 
@@ -578,10 +578,11 @@ def _ranks(
                 rank[node], moved = latest, True
         if not moved:
             break
+    footprints = footprints or [n.height for n in nodes]
     if balance:
-        _balance(rank, order, incoming, outgoing, footprints or [n.height for n in nodes], node_gap, [n.pull_right for n in nodes])
+        _balance(rank, order, incoming, outgoing, footprints, node_gap, [n.pull_right for n in nodes])
     if max_column is not None:
-        _bound_columns(rank, footprints or [n.height for n in nodes], outgoing, max_column, node_gap)
+        _bound_columns(rank, footprints, outgoing, max_column, node_gap)
     lowest = min(rank)
     used = sorted({r - lowest for r in rank})
     compact = {r: i for i, r in enumerate(used)}
@@ -810,9 +811,9 @@ def _align_column(
             place += 1
 
 
-def _extent(members: list[int], vertices: list[_Vertex]) -> float:
-    """How far a placed column reaches, from the top of its first box to the bottom of its last."""
-    return vertices[members[-1]].y + vertices[members[-1]].height / 2 - (vertices[members[0]].y - vertices[members[0]].height / 2)
+def _reach(members: list[int], vertices: list[_Vertex]) -> tuple[float, float]:
+    """The top of a placed column's highest box and the bottom of its lowest."""
+    return min(vertices[v].y - vertices[v].height / 2 for v in members), max(vertices[v].y + vertices[v].height / 2 for v in members)
 
 
 def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: float) -> None:
@@ -827,8 +828,7 @@ def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: f
     for members in columns:
         if not members:
             continue
-        top = min(vertices[v].y - vertices[v].height / 2 for v in members)
-        bottom = max(vertices[v].y + vertices[v].height / 2 for v in members)
+        top, bottom = _reach(members, vertices)
         shift = min(bottom - limit, top)
         if shift > 0:
             for v in members:

@@ -82,7 +82,7 @@ def order_columns(columns: list[list[int]], links: _Links, vertices: list[_Verte
     made: dict[int, list[list[int]]] = {}
 
     def start(index: int) -> list[list[int]]:
-        """Starting order ``index``, made once: each is run twice (median, then barycenter), and maybe checked before."""
+        """Starting order ``index``, made once: a built one is checked for crossings first, then run twice (median, then barycenter)."""
         if index not in made:
             made[index] = orders[index]()
         return [list(c) for c in made[index]]
@@ -375,9 +375,10 @@ def _rethread_long_edges(columns: list[list[int]], links: _Links, vertices: list
     _positions(columns, position)
     budget = RETHREAD_BUDGET
     chains = _long_edges(columns, links, vertices)
+    owner = {vertex: index for index, chain in enumerate(chains) for vertex in chain}
     for _ in range(RETHREAD_PASSES):
         moved = False
-        crossed = _crossings_by_chain(columns, links.after, position, chains)
+        crossed = _crossings_by_chain(columns, links.after, position, owner, len(chains))
         for index in sorted((i for i, count in enumerate(crossed) if count), key=lambda i: -crossed[i]):
             if budget <= 0:
                 break
@@ -397,16 +398,17 @@ def _rethread_long_edges(columns: list[list[int]], links: _Links, vertices: list
     return _total_crossings(columns, links.after, position)
 
 
-def _crossings_by_chain(columns: list[list[int]], after: list[list[int]], position: list[int], chains: list[list[int]]) -> list[int]:
-    """How many crossings each chain's segments take part in (a crossing of two chains counts for both).
+def _crossings_by_chain(
+    columns: list[list[int]], after: list[list[int]], position: list[int], owner: dict[int, int], chains: int,
+) -> list[int]:
+    """How many crossings each chain's segments take part in (a crossing of two chains counts for both); ``owner`` maps an inner vertex to its chain.
 
     Per pair of columns, the segments in order of their start: one pass from
     the top counts for each segment those above it that end below it, one
     from the bottom those below it that end above it (bisection on the ends
     seen so far); segments from one vertex never cross.
     """
-    owner = {vertex: index for index, chain in enumerate(chains) for vertex in chain}
-    crossed = [0] * len(chains)
+    crossed = [0] * chains
     for members in columns[:-1]:
         groups = []
         for vertex in members:

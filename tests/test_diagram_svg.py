@@ -361,3 +361,26 @@ def test_graphs_that_differ_only_in_text_the_boxes_do_not_show_are_laid_out_once
     assert len(laid_out) == 1, "the second graph's boxes and edges are the first one's: its layout is kept"
     svg.render_diagram(analyze_text(first.replace("AS build", "AS a-much-longer-stage-name").replace("=build", "=a-much-longer-stage-name")))
     assert len(laid_out) == 2, "a wider box is laid out anew"
+
+
+def test_the_graph_of_one_analysis_is_built_once_and_again_when_the_rules_add_a_build_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dockerfile_docs.model import BuildError
+    from dockerfile_docs.render import svg
+
+    built: list[object] = []
+    original = svg._new_stage_graph
+
+    def counted(analysis):  # type: ignore[no-untyped-def]
+        built.append(analysis)
+        return original(analysis)
+
+    monkeypatch.setattr(svg, "_new_stage_graph", counted)
+    svg.clear_layout_cache()
+    analysis = analyze_text("FROM busybox:1.36 AS build\nRUN echo one > /out\nFROM busybox:1.36\nCOPY --from=build /out /out\n")
+    first = svg.build_stage_graph(analysis)
+    assert svg.build_stage_graph(analysis) is first and len(built) == 1, "a page, its embed and its diagram file share one graph"
+    assert svg.build_stage_graph(analyze_text("FROM busybox:1.36\n")) is not first and len(built) == 2
+    analysis.build_errors = [BuildError(line=2, message="process did not complete successfully", stage=0)]
+    again = svg.build_stage_graph(analysis)
+    assert len(built) == 3 and again != first, "an error added after the graph was built is drawn"
+    assert any(node.failing for node in again.nodes) and not any(node.failing for node in first.nodes)

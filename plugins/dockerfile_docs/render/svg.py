@@ -95,8 +95,30 @@ MAX_PATH_CHARS = (30, 38, 12)
 MAX_ARG_LINES = 6
 
 
+RECENT_GRAPHS = 8
+"""Graphs kept by the analysis they were built from: a site page, its search text, its embed and its diagram file
+each ask for the graph of one analysis."""
+_recent_graphs: dict[int, tuple[Analysis, int, int, StageGraph]] = {}
+
+
 def build_stage_graph(analysis: Analysis) -> StageGraph:
-    """Nodes and edges of ``analysis``: stages, external images, the global ARG block."""
+    """Nodes and edges of ``analysis``: stages, external images, the global ARG block.
+
+    The graph of one of the last few analyses is built once. The rules add
+    findings and build errors to an analysis after it is made, so their counts
+    are part of what the kept graph is checked against.
+    """
+    kept = _recent_graphs.get(id(analysis))
+    if kept is not None and kept[0] is analysis and kept[1] == len(analysis.findings) and kept[2] == len(analysis.build_errors):
+        return kept[3]
+    graph = _new_stage_graph(analysis)
+    if len(_recent_graphs) >= RECENT_GRAPHS:
+        del _recent_graphs[next(iter(_recent_graphs))]
+    _recent_graphs[id(analysis)] = (analysis, len(analysis.findings), len(analysis.build_errors), graph)
+    return graph
+
+
+def _new_stage_graph(analysis: Analysis) -> StageGraph:
     stages = analysis.stages
     nodes: list[DiagramNode] = []
     node_of_stage = {s.index: f"s{s.index}" for s in stages}
@@ -691,9 +713,10 @@ def drawing_size(graph: StageGraph, direction: str = "LR") -> tuple[float, float
 
 
 def clear_layout_cache() -> None:
-    """Forget the kept arrangements and layouts, so the next drawing of any graph lays it out anew (benchmarks measure that)."""
+    """Forget the kept graphs, arrangements and layouts, so the next drawing of any graph lays it out anew (benchmarks measure that)."""
     _arrange.cache_clear()
     _laid_out.cache_clear()
+    _recent_graphs.clear()
 
 
 def draw_stage_graph(

@@ -98,23 +98,25 @@ MAX_ARG_LINES = 6
 RECENT_GRAPHS = 8
 """Graphs kept by the analysis they were built from: a site page, its search text, its embed and its diagram file
 each ask for the graph of one analysis."""
-_recent_graphs: dict[int, tuple[Analysis, int, int, StageGraph]] = {}
+_recent_graphs: dict[int, tuple[Analysis, int, StageGraph]] = {}
+"""By ``id`` of the analysis, which each entry holds so that no other object can take that ``id`` while it is kept."""
 
 
 def build_stage_graph(analysis: Analysis) -> StageGraph:
     """Nodes and edges of ``analysis``: stages, external images, the global ARG block.
 
-    The graph of one of the last few analyses is built once. The rules add
-    findings and build errors to an analysis after it is made, so their counts
-    are part of what the kept graph is checked against.
+    The graph of one of the last few analyses is built once. The rules may add
+    a build error to an analysis after it is made, which marks boxes failing,
+    so the kept graph is only used while the count of build errors is the same.
     """
-    kept = _recent_graphs.get(id(analysis))
-    if kept is not None and kept[0] is analysis and kept[1] == len(analysis.findings) and kept[2] == len(analysis.build_errors):
-        return kept[3]
-    graph = _new_stage_graph(analysis)
-    if len(_recent_graphs) >= RECENT_GRAPHS:
-        del _recent_graphs[next(iter(_recent_graphs))]
-    _recent_graphs[id(analysis)] = (analysis, len(analysis.findings), len(analysis.build_errors), graph)
+    kept = _recent_graphs.pop(id(analysis), None)
+    if kept is not None and kept[1] == len(analysis.build_errors):
+        graph = kept[2]
+    else:
+        graph = _new_stage_graph(analysis)
+        if len(_recent_graphs) >= RECENT_GRAPHS:
+            del _recent_graphs[next(iter(_recent_graphs))]
+    _recent_graphs[id(analysis)] = (analysis, len(analysis.build_errors), graph)
     return graph
 
 

@@ -26,11 +26,12 @@ import yaml
 from .. import __version__
 from ..errors import DockerfileDocsError, DockerfileError
 from ..model import Analysis, BuildOptions, ImageCommand
-from ..render.fragment import PARTS, Layout, Part, PartsMemo, normalize_show, render_error, render_fragment, svg_document
+from ..render.fragment import PARTS, PartsMemo, normalize_show, render_error, render_fragment, svg_document
 from ..verify.example import Example, load_example
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ..render.fragment import Layout, Part
     from ..verify.results import ExampleResult
 
 Verification = Literal["off", "cached", "build"]

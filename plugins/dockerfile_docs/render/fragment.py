@@ -24,13 +24,16 @@ import re
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 from ..errors import DockerfileDocsError, DockerfileError
 from ..model import Analysis
 
-Part = Literal["listing", "diagram", "explanations", "results"]
-Layout = Literal["tabs", "stacked"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the type checker's names only: importing typing costs the command line's start-up
+    from typing import Literal
+
+    Part = Literal["listing", "diagram", "explanations", "results"]
+    Layout = Literal["tabs", "stacked"]
 
 PARTS: tuple[Part, ...] = ("listing", "diagram", "explanations", "results")
 PART_TITLES: dict[str, str] = {

@@ -784,9 +784,15 @@ def _align_column(
     counts: list[int] = []
     for vertex, offset in zip(members, offsets):
         linked = neighbours[vertex]
-        if len(linked) == 1:
+        linked_count = len(linked)
+        if linked_count == 1:
             value = ys[linked[0]] - offset
             weight = weights[vertex][0]
+        elif linked_count == 2:  # a bend point weighed on both sides, the most common vertex of a large graph
+            first, second = linked
+            first_weight, second_weight = weights[vertex]
+            weight = first_weight + second_weight
+            value = (ys[first] * first_weight + ys[second] * second_weight) / weight - offset
         elif linked:
             linked_weights = weights[vertex]
             weight = sum(linked_weights)

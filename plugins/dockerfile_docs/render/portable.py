@@ -17,9 +17,12 @@ import html
 
 from ..model import Analysis
 from .explanations import message_html, numbered_findings
-from .fragment import Part
 from .paint import MONO, PORTABLE_COLOURS, SANS
 from .text import reveal_invisible
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .fragment import Part
 
 _MUTED = PORTABLE_COLOURS["stroke"]
 _CELL = "padding:0 .6em;vertical-align:top;border:0"

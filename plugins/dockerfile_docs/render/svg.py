@@ -25,16 +25,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from ..model import Analysis, Edge, Stage
 from .layout import Box, Layout, LayoutEdge, LayoutNode, Route, layout_graph
 from .paint import PORTABLE_PAINT, STYLESHEET_PAINT, Paint
 from .text import reveal_invisible
 
-NodeKind = Literal["stage", "image", "args"]
-DiagramEdgeKind = Literal["from", "copy", "mount", "arg"]
-TextStyle = Literal["heading", "code", "body", "note", "fail", "caption", "label", "badge", "legend"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the type checker's names only: importing typing costs the command line's start-up
+    from typing import Literal
+
+    NodeKind = Literal["stage", "image", "args"]
+    DiagramEdgeKind = Literal["from", "copy", "mount", "arg"]
+    TextStyle = Literal["heading", "code", "body", "note", "fail", "caption", "label", "badge", "legend"]
 
 # --------------------------------------------------------------------------- the graph drawn
 

@@ -613,17 +613,33 @@ def bench_site(quick: bool) -> dict[str, str]:
             print(profile_build(with_plugin, env))
 
     count = 40 if quick else 200
-    heading(f"site: a generated site of {count} example pages (mkdocs build)")
+    heading(f"site: a generated site of {count} example pages (mkdocs build), beside the same pages without the plugin")
     with tempfile.TemporaryDirectory(prefix="dd-bench-gen-") as scratch:
-        config = generated_site(Path(scratch), count)
-        builds = [measured_build(config, Path(scratch) / "site", env) for _ in range(1 if quick else 3)]
+        config = generated_site(Path(scratch) / "plugin", count)
+        plain = generated_site(Path(scratch) / "plain", count)
+        plain_pages(plain.parent)
+        subprocess.run([str(VENV_BIN / "dockerfile-docs"), "rules", "--write-pages", str(plain.parent / "docs" / "rules")], check=True, capture_output=True)
+        builds: list[BuildFigures] = []
+        plain_builds: list[BuildFigures] = []
+        for _ in range(1 if quick else 3):  # interleaved, so drift in machine load hits both alike
+            builds.append(measured_build(config, config.parent / "site", env))
+            plain_builds.append(measured_build(plain, plain.parent / "site", env))
         seconds = statistics.median(b.seconds for b in builds)
+        plain_seconds = statistics.median(b.seconds for b in plain_builds)
         peak = max(b.peak_rss_mb for b in builds)
+        plain_peak = max(b.peak_rss_mb for b in plain_builds)
+        html_pages = sum(1 for _ in (config.parent / "site").rglob("index.html")) - sum(1 for _ in (config.parent / "site" / "embed").rglob("index.html"))
         runs = f"median of {len(builds)} builds" if len(builds) > 1 else "one build"
-        print(f"  {count} pages: {seconds:.2f} s ({seconds / count * 1000:.0f} ms a page; {runs}), peak memory {peak:.0f} MB, exit {builds[-1].returncode}")
+        print(f"  with the plugin        {seconds:6.2f} s ({seconds / count * 1000:.0f} ms an example; {runs}), peak memory {peak:.0f} MB, exit {builds[-1].returncode}")
+        print(f"  plain code blocks      {plain_seconds:6.2f} s, peak memory {plain_peak:.0f} MB, exit {plain_builds[-1].returncode}: the same pages, "
+              "the rules reference as files (rules --write-pages)")
+        print(f"  the plugin adds {seconds / plain_seconds - 1:+.0%} ({seconds - plain_seconds:+.2f} s, "
+              f"{(seconds - plain_seconds) / count * 1000:.1f} ms an example); {html_pages} pages in the navigation, which the theme "
+              "writes out on every page, so the plain build alone grows with the square of the pages")
         figures[f"generated site, {count} pages"] = (
             f"{seconds:.1f} s: " + verdict(seconds, TARGET_SITE_200_S, "s") + f"; peak {peak:.0f} MB: " + verdict(peak, TARGET_SITE_200_MB, "MB")
         )
+        figures[f"the same {count} pages without the plugin"] = f"{plain_seconds:.1f} s, peak {plain_peak:.0f} MB (for information: the floor of the theme on this machine)"
     return figures
 
 

@@ -27,7 +27,7 @@ from .. import __version__
 from ..errors import DockerfileDocsError, DockerfileError
 from ..model import Analysis, BuildOptions, ImageCommand
 from ..render.fragment import PARTS, PartsMemo, normalize_show, render_error, render_fragment, svg_document
-from ..verify.example import Example, load_example
+from ..verify.example import YAML_LOADER, Example, load_example
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ class BlockError(DockerfileDocsError):
 def parse_example_block(body: str) -> ExampleBlock:
     """The YAML body of a ``dockerfile-example`` fence; unknown keys and wrong types are errors."""
     try:
-        data = yaml.safe_load(body) if body.strip() else None
+        data = yaml.load(body, Loader=YAML_LOADER) if body.strip() else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1} of the block: " if mark is not None else ""

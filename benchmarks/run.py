@@ -24,9 +24,10 @@ Sections (all by default):
 * ``site``: ``mkdocs build`` of the handbook with the plugin against the same
   pages with plain ``dockerfile`` code blocks (the rules reference written as
   files, as ``rules --write-pages`` does, in the same nav), and of a generated
-  site of 200 example pages (the median time of three builds and the highest
-  peak memory of their processes); the
-  package is byte-compiled first, as a wheel install does;
+  site of 200 example pages beside the same pages without the plugin, built
+  in turn (the median time of three builds each and the highest peak memory
+  of their processes); the package is byte-compiled first, as a wheel
+  install does;
 * ``verify``: ``dockerfile-docs verify`` on a copy of the examples: cold,
   warm with nothing changed, after editing one example's context file, and
   ``--jobs 1`` against ``--jobs 2`` (skipped when no Docker engine answers);
@@ -557,14 +558,19 @@ def with_rules_reference_pages(root: Path) -> None:
     The handbook has a page per rule whichever way it is built; without the
     plugin a site writes them once with ``dockerfile-docs rules --write-pages``.
     """
-    subprocess.run([str(VENV_BIN / "dockerfile-docs"), "rules", "--write-pages", str(root / "docs" / "rules")], check=True, capture_output=True)
-    pages = sorted(path.name for path in (root / "docs" / "rules").glob("dd*.md"))
+    pages = write_rule_pages(root)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     section = "  - Rules reference:\n      - rules/index.md\n" + "".join(f"      - rules/{name}\n" for name in pages)
     entry = "  - Rules reference: rules/index.md\n"
     if entry not in config:
         raise SystemExit(f"benchmark: mkdocs.yml has no {entry.strip()!r} nav entry to extend")
     (root / "mkdocs.yml").write_text(config.replace(entry, section), encoding="utf-8")
+
+
+def write_rule_pages(root: Path) -> list[str]:
+    """Write the rules reference as Markdown files into ``docs/rules``, as ``rules --write-pages`` does; the rule pages' names."""
+    subprocess.run([str(VENV_BIN / "dockerfile-docs"), "rules", "--write-pages", str(root / "docs" / "rules")], check=True, capture_output=True)
+    return sorted(path.name for path in (root / "docs" / "rules").glob("dd*.md"))
 
 
 def compile_package() -> None:
@@ -618,7 +624,7 @@ def bench_site(quick: bool) -> dict[str, str]:
         config = generated_site(Path(scratch) / "plugin", count)
         plain = generated_site(Path(scratch) / "plain", count)
         plain_pages(plain.parent)
-        subprocess.run([str(VENV_BIN / "dockerfile-docs"), "rules", "--write-pages", str(plain.parent / "docs" / "rules")], check=True, capture_output=True)
+        write_rule_pages(plain.parent)
         builds: list[BuildFigures] = []
         plain_builds: list[BuildFigures] = []
         for _ in range(1 if quick else 3):  # interleaved, so drift in machine load hits both alike
@@ -628,13 +634,13 @@ def bench_site(quick: bool) -> dict[str, str]:
         plain_seconds = statistics.median(b.seconds for b in plain_builds)
         peak = max(b.peak_rss_mb for b in builds)
         plain_peak = max(b.peak_rss_mb for b in plain_builds)
-        html_pages = sum(1 for _ in (config.parent / "site").rglob("index.html")) - sum(1 for _ in (config.parent / "site" / "embed").rglob("index.html"))
+        pages = sum(1 for _ in (plain.parent / "docs").rglob("*.md"))
         runs = f"median of {len(builds)} builds" if len(builds) > 1 else "one build"
         print(f"  with the plugin        {seconds:6.2f} s ({seconds / count * 1000:.0f} ms an example; {runs}), peak memory {peak:.0f} MB, exit {builds[-1].returncode}")
         print(f"  plain code blocks      {plain_seconds:6.2f} s, peak memory {plain_peak:.0f} MB, exit {plain_builds[-1].returncode}: the same pages, "
               "the rules reference as files (rules --write-pages)")
         print(f"  the plugin adds {seconds / plain_seconds - 1:+.0%} ({seconds - plain_seconds:+.2f} s, "
-              f"{(seconds - plain_seconds) / count * 1000:.1f} ms an example); {html_pages} pages in the navigation, which the theme "
+              f"{(seconds - plain_seconds) / count * 1000:.1f} ms an example); {pages} pages in the navigation, which the theme "
               "writes out on every page, so the plain build alone grows with the square of the pages")
         figures[f"generated site, {count} pages"] = (
             f"{seconds:.1f} s: " + verdict(seconds, TARGET_SITE_200_S, "s") + f"; peak {peak:.0f} MB: " + verdict(peak, TARGET_SITE_200_MB, "MB")

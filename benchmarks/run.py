@@ -417,7 +417,7 @@ def bench_layout(quick: bool) -> dict[str, str]:
     heading("layout: 50 stages, more and more COPY --from edges (the curve)")
     cli = str(VENV_BIN / "dockerfile-docs")
     sizes = (100, 200, 400, 805) if quick else (100, 200, 400, 805, 1000, 2000)
-    print(f"  {'edges asked':>11}{'edges drawn':>12}{'lines':>7}  {'layout':>10}  {'per edge':>9}  {'render (process)':>16}  {'dot (process)':>13}")
+    print(f"  {'edges asked':>11}{'edges drawn':>12}{'lines':>7}  {'layout':>10}  {'per edge':>9}  {'crossings':>9}  {'drawing (px)':>13}  {'render (process)':>16}  {'dot (process)':>13}")
     with tempfile.TemporaryDirectory(prefix="dd-bench-layout-") as scratch:
         for size in sizes:
             text = layouts.dense_dockerfile(50, size)
@@ -429,7 +429,8 @@ def bench_layout(quick: bool) -> dict[str, str]:
             dot_figure = ""
             if have_dot and size <= 805:  # dot takes minutes past that (229 s at 856 edges here)
                 dot_figure = f"{layouts.dot(graph).seconds:11.2f} s"
-            print(f"  {size:>11}{len(graph.edges):>12}{len(text.splitlines()):>7}  {ours.seconds:8.3f} s  {ours.seconds / len(graph.edges) * 1000:6.2f} ms  {whole:14.2f} s  {dot_figure:>13}")
+            drawing = f"{ours.width:.0f}x{ours.height:.0f}"
+            print(f"  {size:>11}{len(graph.edges):>12}{len(text.splitlines()):>7}  {ours.seconds:8.3f} s  {ours.seconds / len(graph.edges) * 1000:6.2f} ms  {ours.crossings:>9}  {drawing:>13}  {whole:14.2f} s  {dot_figure:>13}")
             if size == 805:
                 figures["805-edge file, render --format svg (process)"] = f"{whole:.2f} s: " + verdict(whole, TARGET_805_EDGES_S, "s")
         text = layouts.dense_dockerfile(50, 1050, lines=10000)

@@ -7,10 +7,12 @@ import json
 import random
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from dockerfile_docs.pipeline import analyze_file, analyze_text
-from dockerfile_docs.render import layout, ordering
+from dockerfile_docs.render import layout, ordering, segments
+from dockerfile_docs.render import layout as layout_module
 from dockerfile_docs.render.layout import Box, LayoutEdge, LayoutNode, layout_graph
 from dockerfile_docs.render.svg import layout_input, render_diagram
 from hypothesis import given, settings
@@ -165,11 +167,15 @@ def _all_boxes(layout: object) -> list[Box]:
     return boxes
 
 
+@pytest.mark.parametrize("by_segments", [False, True], ids=["by bend points", "by segments"])
 @settings(max_examples=150, deadline=None)
-@given(graphs())
-def test_any_graph_gets_disjoint_boxes_and_routes_from_box_to_box(graph: tuple[list[LayoutNode], list[LayoutEdge]]) -> None:
+@given(graph=graphs())
+def test_any_graph_gets_disjoint_boxes_and_routes_from_box_to_box(graph: tuple[list[LayoutNode], list[LayoutEdge]], by_segments: bool) -> None:
+    """Every part of a graph past ``SEGMENT_LAYOUT_VERTICES`` is laid out by segments: here every part is, or none."""
     nodes, edges = graph
-    layout = layout_graph(nodes, edges)
+    with mock.patch.object(layout_module, "SEGMENT_LAYOUT_VERTICES", -1 if by_segments else 10**9):
+        layout = layout_graph(nodes, edges)
+        again = layout_graph(nodes, edges)
     boxes = _all_boxes(layout)
     for i, a in enumerate(boxes):
         assert 0 <= a.x and a.right <= layout.width and 0 <= a.y and a.bottom <= layout.height
@@ -187,7 +193,7 @@ def test_any_graph_gets_disjoint_boxes_and_routes_from_box_to_box(graph: tuple[l
         assert x1 in (pytest.approx(target.x, abs=0.01), pytest.approx(target.right, abs=0.01))
         assert len(route.points) % 2 == 0
         assert (route.label is not None) == (edge.label_width > 0)
-    assert layout_graph(nodes, edges) == layout
+    assert again == layout
 
 
 def test_parallel_edges_share_one_route_with_their_labels_stacked() -> None:
@@ -376,3 +382,112 @@ def test_a_node_of_the_tallest_column_moves_to_the_nearest_column_where_it_lower
     balanced = dict(zip(heights, layout._ranks(nodes, directed, node_gap=20, balance=True)))
     assert plain == {"image": 0, "s0": 1, "s1": 2, "s2": 2, "s3": 2, "s5": 3, "s4": 4}
     assert balanced == {**plain, "s1": 3}, "s1 joins s5: the tallest column loses a box, s2 stays where it would only move the height"
+
+
+# --------------------------------------------------------------------------- huge parts, by segments
+
+
+def _dense_graph(seed: int, stages: int, edges: int) -> tuple[list[LayoutNode], list[LayoutEdge]]:
+    """Stages that copy from earlier ones, as a monorepo's Dockerfile does, each edge labelled with its path."""
+    rng = random.Random(seed)
+    nodes = [LayoutNode(f"s{i}", 60 + 20 * rng.randrange(3), 90) for i in range(stages)]
+    pairs = [(rng.randrange(0, t), t) for t in (rng.randrange(1, stages) for _ in range(edges))]
+    return nodes, [LayoutEdge(f"s{a}", f"s{b}", 19.0, rng.choice((40.0, 90.0, 150.0))) for a, b in pairs]
+
+
+def test_a_part_past_the_bend_point_budget_is_laid_out_by_segments_with_nothing_overlapping() -> None:
+    nodes, edges = _dense_graph(3, stages=40, edges=300)
+    with mock.patch.object(layout, "lay_out_by_segments", wraps=layout.lay_out_by_segments) as by_segments:
+        drawn = layout_graph(nodes, edges)
+    (call,) = by_segments.call_args_list
+    assert call.args[-1] > segments.SEGMENT_LAYOUT_VERTICES
+    boxes = _all_boxes(drawn)
+    assert len(boxes) == len(nodes) + len(edges)
+    for i, a in enumerate(boxes):
+        assert 0 <= a.x and a.right <= drawn.width and 0 <= a.y and a.bottom <= drawn.height
+        assert not any(a.overlaps(b) for b in boxes[i + 1:])
+    for edge, route in zip(edges, drawn.routes):
+        xs = [x for x, _ in route.points]
+        assert xs == sorted(xs), "edges never turn back"
+        assert route.points[0][0] == pytest.approx(drawn.nodes[edge.source].right)
+        assert route.points[-1][0] == pytest.approx(drawn.nodes[edge.target].x)
+
+
+def test_a_segment_bends_only_between_its_pieces() -> None:
+    nodes, edges = _dense_graph(5, stages=40, edges=300)
+    drawn = layout_graph(nodes, edges)
+    for edge, route in zip(edges, drawn.routes):
+        span = drawn.columns[edge.target] - drawn.columns[edge.source]
+        runs = len(route.points) // 2
+        assert runs <= 2 + (2 * span - 1 + segments.PIECE_COLUMNS - 1) // segments.PIECE_COLUMNS + 1, edge
+
+
+def _ordered_segments(seed: int) -> tuple[segments._Segments, list[list[int]], int]:
+    """A random layered graph as the segments see it, ordered: a few nodes a column, edges spanning one to six ranks."""
+    rng = random.Random(seed)
+    ranks = rng.randint(3, 7)
+    node_columns = [2 * r for r in range(ranks) for _ in range(rng.randint(1, 3))]
+    ends, spans, labels = [], [], []
+    for _ in range(rng.randint(4, 16)):
+        source, target = rng.sample(range(len(node_columns)), 2)
+        if node_columns[source] == node_columns[target]:
+            continue
+        if node_columns[source] > node_columns[target]:
+            source, target = target, source
+        ends.append((source, target))
+        spans.append((node_columns[source], node_columns[target]))
+        labels.append((rng.randrange(node_columns[source] + 1, node_columns[target], 2), 19.0) if rng.random() < 0.7 else (-1, 0.0))
+    built = segments._Segments(node_columns, [40.0] * len(node_columns), ends, spans, labels, 2 * ranks - 1)
+    orders, crossings = segments._order(built, 2 * ranks - 1)
+    return built, orders, crossings
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_segments_are_ordered_alike_in_every_column_they_share_and_their_crossings_counted_pairwise(seed: int) -> None:
+    built, orders, crossings = _ordered_segments(seed)
+    nodes = built.node_count
+    for c, order in enumerate(orders):
+        expected = {v for v in range(nodes) if built.first[v] == c}
+        expected |= {item for item in range(nodes, nodes + built.segment_count) if built.first[item] <= c <= built.last[item]}
+        assert sorted(order) == sorted(expected), "each column holds its nodes and the segments passing it, once"
+    for a, b in itertools.combinations(range(nodes, nodes + built.segment_count), 2):
+        shared = [c for c in range(len(orders)) if a in orders[c] and b in orders[c]]
+        assert len({orders[c].index(a) < orders[c].index(b) for c in shared}) <= 1, "two segments never cross"
+
+    def links(c: int) -> list[tuple[int, int]]:
+        """Every edge between column ``c`` and the next, as (position there, position in the next)."""
+        left, right = orders[c], orders[c + 1]
+        pairs = []
+        for item in left:
+            if item < nodes:
+                pairs += [(left.index(item), right.index(s)) for s in built.outgoing[item] if built.first[s] == c + 1]
+            elif built.last[item] == c:
+                pairs.append((left.index(item), right.index(built.target[item - nodes])))
+            else:
+                pairs.append((left.index(item), right.index(item)))
+        return pairs
+
+    pairwise = sum(
+        (a - c) * (b - d) < 0
+        for column in range(len(orders) - 1)
+        for (a, b), (c, d) in itertools.combinations(links(column), 2)
+    )
+    assert crossings == pairwise == segments._crossings(orders, built)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_each_column_of_a_segment_placement_keeps_its_order_and_gaps(seed: int) -> None:
+    built, orders, _ = _ordered_segments(seed)
+    spacing = layout._Spacing(node_gap=22.0, lane_gap=10.0, column_gap=28.0, margin=12.0)
+    ys, base = segments._place(orders, built, spacing)
+    nodes = built.node_count
+
+    def centre(item: int, column: int) -> float:
+        return ys[item] if item < nodes else ys[base[item - nodes] + column // segments.PIECE_COLUMNS]
+
+    for c, order in enumerate(orders):
+        for u, v in itertools.pairwise(order):
+            gap = spacing.node_gap if u < nodes and v < nodes else spacing.lane_gap
+            need = gap + segments._half(u, c, built) + segments._half(v, c, built)
+            assert centre(v, c) - centre(u, c) >= need - 1e-9, (c, u, v)
+    assert min(centre(i, c) - segments._half(i, c, built) for c, order in enumerate(orders) for i in order) == pytest.approx(0.0)

@@ -1,0 +1,411 @@
+"""Ordering and placement of a huge part with each long edge kept straight: one segment, not a vertex per column.
+
+A long edge of the layered layout (:mod:`.layout`) passes through a bend
+point in every column it spans, and a dense graph's bend points outnumber
+its nodes and edges many times over: at 856 edges, 50 nodes spend 19,886
+of them, and every sweep of :mod:`.ordering` and every pass of the
+placement visits each one. Past ``SEGMENT_LAYOUT_VERTICES`` the part is
+laid out as Eiglsperger, Siebenhaller and Kaufmann's segments instead
+("An Efficient Implementation of Sugiyama's Algorithm for Layered Graph
+Drawing", 2005): the inner run of an edge, its label included, is one item
+with one height, so two segments never cross each other and a column's
+order changes only where a node or a segment begins or ends.
+
+- **Ordering.** A sweep derives each column from the one before it: the
+  segments that go on keep their order, and what begins there is inserted
+  by the position of its neighbours in that column (a segment by its
+  source or target node, a node by the median of its segments). A column's
+  list is rebuilt by slices, so a sweep costs the nodes and segment ends
+  it inserts, each looked up once, and a copy of each column made by the
+  interpreter's list operations. Crossings are counted from the same ends:
+  an edge into a column crosses the segments that go on between its ends,
+  as many as differ in the count above each end.
+- **Placement.** The ordering keeps a segment whole; the placement cuts
+  it at every ``PIECE_COLUMNS`` columns of a fixed grid, so a long edge may
+  bend where it leaves a crowded column. Each node and piece gets one
+  ``y``: midway between the highest and the lowest place the pairs
+  adjacent in its columns allow (the two compactions of Brandes and Köpf,
+  averaged). Those pairs are few, since a column differs from the one
+  before it only where something begins or ends.
+
+So the work grows with the nodes and the segments, not with the columns
+they span. Every tie is broken by input order, as in the rest of the
+layout: the same graph is always drawn the same.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from math import ceil
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the layout imports this module
+    from .layout import LayoutNode, _Bundle, _Part, _Spacing
+
+SEGMENT_LAYOUT_VERTICES = 2_000
+"""A part of more vertices than this (nodes, labels and bend points) is laid out by segments.
+
+Below it, the ordering by bend points gets its whole budget of sweeps,
+transpositions and starts (:data:`.ordering.FULL_ORDERING_VERTICES`), and
+leaves fewer crossings: on the generated 50-stage graph of 151 edges
+(1,095 vertices), 495 against the segments' 623. Past it, that ordering
+gets four visits a vertex, and the segments come close or do better in a
+third of the time or less, and draw lower: at 451 edges 11,188 crossings
+against 10,987, at 856 edges 50,029 against 49,468 (5,114 px high against
+6,850), at 1,051 edges 77,426 against 78,745, at 1,276 edges 118,581
+against 119,334. The largest of the 28 public graphs the benchmark draws
+has 446 vertices.
+"""
+SEGMENT_SWEEPS = 8
+"""Sweeps at most, alternating left to right and back; each costs the items that begin and end in the columns."""
+STALE_SEGMENT_SWEEPS = 2
+"""Sweeps without fewer crossings after which the ordering stops."""
+PIECE_COLUMNS = 2
+"""Columns of the grid a piece of a segment spans at most in the placement.
+
+Straight from end to end, the segments stack: a segment below another in
+one column and above a third in a later one makes the drawing as tall as
+the longest such chain, 22,592 px at 856 edges where the tallest column
+is about 5,000. Pieces of two columns (a node column and the gap after
+it) draw that graph 5,114 px high, of four 5,755, while each piece costs
+the placement a little."""
+
+
+class _Segments:
+    """The items of a part and where they begin and end: node ``v`` is item ``v``, the segment of bundle ``i`` is ``nodes + i``."""
+
+    def __init__(
+        self, node_columns: list[int], heights: list[float], ends: list[tuple[int, int]], spans: list[tuple[int, int]],
+        labels: list[tuple[int, float]], columns: int,
+    ) -> None:
+        self.node_count = nodes = len(node_columns)
+        self.segment_count = len(ends)
+        count = nodes + len(ends)
+        self.heights = heights
+        self.first = list(node_columns) + [first + 1 for first, _ in spans]
+        """The first column of each item: a segment begins in the column after its source's."""
+        self.last = list(node_columns) + [last - 1 for _, last in spans]
+        self.source = [source for source, _ in ends]
+        self.target = [target for _, target in ends]
+        self.incoming: list[list[int]] = [[] for _ in range(nodes)]
+        self.outgoing: list[list[int]] = [[] for _ in range(nodes)]
+        self.starts: list[list[int]] = [[] for _ in range(columns)]
+        """The segments whose first column this is: with the nodes in it, what a left-to-right sweep inserts."""
+        self.ends: list[list[int]] = [[] for _ in range(columns)]
+        self.nodes_at: list[list[int]] = [[] for _ in range(columns)]
+        self.labels_at: list[list[int]] = [[] for _ in range(columns)]
+        self.label_column = [-1] * count
+        self.label_height = [0.0] * count
+        for v, column in enumerate(node_columns):
+            self.nodes_at[column].append(v)
+        for i, (source, target) in enumerate(ends):
+            item = nodes + i
+            self.outgoing[source].append(item)
+            self.incoming[target].append(item)
+            self.starts[self.first[item]].append(item)
+            self.ends[self.last[item]].append(item)
+            column, height = labels[i]
+            if column >= 0:
+                self.label_column[item], self.label_height[item] = column, height
+                self.labels_at[column].append(item)
+
+    def anchor(self, item: int, rightwards: bool) -> int:
+        """The node a segment hangs from in a sweep's direction: its source going right, its target going left."""
+        i = item - self.node_count
+        return self.source[i] if rightwards else self.target[i]
+
+
+def lay_out_by_segments(
+    members: list[int], bundles: list[_Bundle], nodes: list[LayoutNode], node_columns: list[int],
+    spans: list[tuple[int, int]], label_columns: list[int], spacing: _Spacing, vertices: int,
+) -> _Part:
+    """Lay out one connected part of ``vertices`` vertices by segments; what :func:`.layout._lay_out_part` does by bend points."""
+    from .layout import Box, _Part, _straightened
+
+    local = {node: position for position, node in enumerate(members)}
+    column_count = max(node_columns) + 1
+    member_nodes = [nodes[node] for node in members]
+    labels = [(column, b.label_height) if b.label_width > 0 else (-1, 0.0) for b, column in zip(bundles, label_columns)]
+    segments = _Segments(
+        node_columns, [n.height for n in member_nodes], [(local[b.source], local[b.target]) for b in bundles], spans, labels,
+        column_count,
+    )
+    orders, crossings = _order(segments, column_count)
+    ys, base = _place(orders, segments, spacing)
+    piece = PIECE_COLUMNS
+
+    widths = [spacing.empty_column] * column_count
+    for node, column in zip(member_nodes, node_columns):
+        widths[column] = max(widths[column], node.width)
+    for bundle, (column, _) in zip(bundles, labels):
+        if column >= 0:
+            widths[column] = max(widths[column], bundle.label_width)
+    column_x: list[float] = []
+    x = 0.0
+    for width in widths:
+        column_x.append(x)
+        x += width + spacing.column_gap
+
+    node_count = segments.node_count
+    sides: dict[tuple[int, str], list[tuple[float, int]]] = {}
+    for i, (source, target) in enumerate(zip(segments.source, segments.target)):
+        item = node_count + i
+        sides.setdefault((source, "out"), []).append((ys[base[i] + segments.first[item] // piece], i))
+        sides.setdefault((target, "in"), []).append((ys[base[i] + segments.last[item] // piece], i))
+    ports: dict[tuple[int, str], float] = {}
+    for (v, side), ends in sides.items():
+        height, y = member_nodes[v].height, ys[v]
+        ends.sort()
+        usable = max(height - 16.0, 0.0)
+        step = min(10.0, usable / (len(ends) - 1)) if len(ends) > 1 else 0.0
+        top = y - step * (len(ends) - 1) / 2
+        for position, (_, i) in enumerate(ends):
+            ports[(i, side)] = top + step * position
+
+    routes = []
+    for i, bundle in enumerate(bundles):
+        item = node_count + i
+        source, target = segments.source[i], segments.target[i]
+        source_column, target_column = node_columns[source], node_columns[target]
+        centre = column_x[source_column] + widths[source_column] / 2
+        y = ports[(i, "out")]
+        points = [(centre + member_nodes[source].width / 2, y), (column_x[source_column] + widths[source_column], y)]
+        first, last = segments.first[item], segments.last[item]
+        for grid in range(first // piece, last // piece + 1):
+            start, end = max(first, grid * piece), min(last, grid * piece + piece - 1)
+            y = ys[base[i] + grid]
+            points += [(column_x[start], y), (column_x[end] + widths[end], y)]
+        y = ports[(i, "in")]
+        centre = column_x[target_column] + widths[target_column] / 2
+        points += [(column_x[target_column], y), (centre - member_nodes[target].width / 2, y)]
+        points = _straightened(points)
+        if bundle.drawn_reversed:
+            points.reverse()
+        label = None
+        column = labels[i][0]
+        if column >= 0:
+            centre = column_x[column] + widths[column] / 2
+            y = ys[base[i] + column // piece]
+            label = Box(centre - bundle.label_width / 2, y - bundle.label_height / 2, bundle.label_width, bundle.label_height)
+        routes.append((bundle, tuple(points), label))
+
+    boxes: dict[str, Box] = {}
+    for v, (node, column) in enumerate(zip(member_nodes, node_columns)):
+        centre = column_x[column] + widths[column] / 2
+        boxes[node.key] = Box(centre - node.width / 2, ys[v] - node.height / 2, node.width, node.height)
+    bottoms = []
+    for c, order in enumerate(orders):
+        if not order:
+            bottoms.append(0.0)
+            continue
+        lowest = order[-1]  # the constraints keep a column's last item its lowest reach
+        y = ys[lowest] if lowest < node_count else ys[base[lowest - node_count] + c // piece]
+        bottoms.append(y + _half(lowest, c, segments))
+    outline = []
+    for c, bottom in enumerate(bottoms):
+        reach = max(bottoms[max(c - 1, 0): c + 2])
+        left = column_x[c] - (spacing.column_gap if c else 0.0)
+        outline.append(Box(left, 0.0, column_x[c] + widths[c] - left, reach))
+    return _Part(
+        width=column_x[-1] + widths[-1],
+        height=max(bottoms),
+        boxes=boxes,
+        columns={node.key: column // 2 for node, column in zip(member_nodes, node_columns)},
+        routes=routes,
+        crossings=crossings,
+        outline=outline,
+        vertices=vertices,
+    )
+
+
+def _order(segments: _Segments, column_count: int) -> tuple[list[list[int]], int]:
+    """The columns' orders of items with the fewest crossings the sweeps found, and those crossings."""
+    orders = _initial(segments, column_count)
+    best = [list(o) for o in orders]
+    best_crossings = _crossings(orders, segments)
+    stale = 0
+    for sweep in range(SEGMENT_SWEEPS):
+        if best_crossings == 0 or stale >= STALE_SEGMENT_SWEEPS:
+            break
+        _sweep(orders, segments, rightwards=sweep % 2 == 1)
+        crossings = _crossings(orders, segments)
+        if crossings < best_crossings:
+            best, best_crossings, stale = [list(o) for o in orders], crossings, 0
+        else:
+            stale += 1
+    return best, best_crossings
+
+
+def _initial(segments: _Segments, column_count: int) -> list[list[int]]:
+    """A first ordering: the first column's nodes in input order, then one sweep to the right from nothing."""
+    orders: list[list[int]] = [[] for _ in range(column_count)]
+    orders[0] = list(segments.nodes_at[0])
+    _sweep(orders, segments, rightwards=True)
+    return orders
+
+
+def _sweep(orders: list[list[int]], segments: _Segments, *, rightwards: bool) -> None:
+    """Rebuild each column from its neighbour on the side the sweep comes from; the first column stays."""
+    count = len(orders)
+    steps = range(1, count) if rightwards else range(count - 2, -1, -1)
+    nodes = segments.node_count
+    for c in steps:
+        previous = orders[c - 1] if rightwards else orders[c + 1]
+        if rightwards:
+            leaving = segments.nodes_at[c - 1] + segments.ends[c - 1]
+            entering = segments.starts[c] + segments.nodes_at[c]
+        else:
+            leaving = segments.nodes_at[c + 1] + segments.starts[c + 1]
+            entering = segments.ends[c] + segments.nodes_at[c]
+        where = dict(zip(previous, range(len(previous))))
+        at = {item: where[item] for item in leaving}
+        gone = sorted(at.values())
+        going_on: list[int] = []
+        start = 0
+        for index in gone:
+            going_on += previous[start:index]
+            start = index + 1
+        going_on += previous[start:]
+        old = orders[c]
+        old_at = dict(zip(old, range(len(old))))
+        anchored: list[tuple[int, float, int, int]] = []
+        unanchored: list[tuple[int, int]] = []
+        for item in entering:
+            before = old_at.get(item, len(old))
+            if item >= nodes:
+                key = float(at[segments.anchor(item, rightwards)])
+            else:
+                linked = segments.incoming[item] if rightwards else segments.outgoing[item]
+                if not linked:
+                    unanchored.append((before, item))
+                    continue
+                ends = sorted(at[s] for s in linked)
+                middle = len(ends) // 2
+                key = float(ends[middle]) if len(ends) % 2 else (ends[middle - 1] + ends[middle]) / 2
+            rank = ceil(key) - bisect_left(gone, key)
+            anchored.append((rank, key, before, item))
+        anchored.sort()
+        merged: list[int] = []
+        start = 0
+        for rank, _, _, item in anchored:
+            merged += going_on[start:rank]
+            merged.append(item)
+            start = rank
+        merged += going_on[start:]
+        for before, item in sorted(unanchored):
+            merged.insert(min(before, len(merged)), item)
+        orders[c] = merged
+
+
+def _crossings(orders: list[list[int]], segments: _Segments) -> int:
+    """The crossings of an ordering, as the bend-point graph would count them: see the module's docstring."""
+    total = 0
+    nodes = segments.node_count
+    right_where = dict(zip(orders[0], range(len(orders[0]))))
+    for c in range(len(orders) - 1):
+        right = orders[c + 1]
+        leaving = segments.nodes_at[c] + segments.ends[c]
+        entering = segments.starts[c + 1] + segments.nodes_at[c + 1]
+        left_where = right_where
+        right_where = dict(zip(right, range(len(right))))
+        left_at = {item: left_where[item] for item in leaving}
+        right_at = {item: right_where[item] for item in entering}
+        gone = sorted(left_at.values())
+        new = sorted(right_at.values())
+        ends: list[tuple[int, int]] = []
+        for item in segments.starts[c + 1]:
+            ends.append((left_at[segments.source[item - nodes]], right_at[item]))
+        for item in segments.ends[c]:
+            ends.append((left_at[item], right_at[segments.target[item - nodes]]))
+        ends.sort()
+        seen: list[int] = []
+        group: list[int] = []
+        group_source = -1
+        for a, b in ends:
+            if a != group_source:
+                for end in group:
+                    insort(seen, end)
+                group, group_source = [], a
+            total += len(seen) - bisect_right(seen, b)
+            group.append(b)
+            total += abs((a - bisect_left(gone, a)) - (b - bisect_left(new, b)))
+        # the edges of a group share their source: they never cross each other
+    return total
+
+
+def _place(orders: list[list[int]], segments: _Segments, spacing: _Spacing) -> tuple[list[float], list[int]]:
+    """One centre ``y`` per node and per piece of a segment (``PIECE_COLUMNS`` columns of the grid at most, so a long
+    edge may bend where the columns it passes are crowded): the two compactions averaged, then smoothed towards the
+    neighbours within the constraints. Returns the ``y`` of each and where each segment's pieces begin."""
+    nodes = segments.node_count
+    first = segments.first
+    base: list[int] = []
+    count = nodes
+    for i in range(segments.segment_count):
+        item = nodes + i
+        base.append(count - first[item] // PIECE_COLUMNS)
+        count += segments.last[item] // PIECE_COLUMNS - first[item] // PIECE_COLUMNS + 1
+    extent = [0.0] * count
+    for v in range(nodes):
+        extent[v] = segments.heights[v] / 2
+    for i in range(segments.segment_count):
+        item = nodes + i
+        if segments.label_column[item] >= 0:
+            extent[base[i] + segments.label_column[item] // PIECE_COLUMNS] = segments.label_height[item] / 2
+    separation: dict[tuple[int, int], float] = {}
+    for c, order in enumerate(orders):
+        grid = c // PIECE_COLUMNS
+        placed = [item if item < nodes else base[item - nodes] + grid for item in order]
+        for pair in zip(placed, placed[1:]):
+            separation.setdefault(pair, spacing.lane_gap)
+        where = dict(zip(order, range(len(order))))
+        for i in sorted(where[item] for item in segments.nodes_at[c] + segments.labels_at[c]):
+            for a, b in ((i - 1, i), (i, i + 1)):
+                if a < 0 or b >= len(order):
+                    continue
+                u, v = placed[a], placed[b]
+                gap = spacing.node_gap if u < nodes and v < nodes else spacing.lane_gap
+                need = gap + _half(order[a], c, segments) + _half(order[b], c, segments)
+                if need > separation[(u, v)]:
+                    separation[(u, v)] = need
+    above: list[list[tuple[int, float]]] = [[] for _ in range(count)]
+    below: list[list[tuple[int, float]]] = [[] for _ in range(count)]
+    for (u, v), gap in separation.items():
+        below[u].append((v, gap))
+        above[v].append((u, gap))
+    order = _topological(count, below, above)
+    top = [0.0] * count
+    for item in order:
+        top[item] = max([top[u] + gap for u, gap in above[item]], default=0.0)
+    bottom = [0.0] * count
+    for item in reversed(order):
+        bottom[item] = min([bottom[v] - gap for v, gap in below[item]], default=0.0)
+    lowest = max(top) if top else 0.0
+    ys = [(t + b + lowest) / 2 for t, b in zip(top, bottom)]
+    top_edge = min([y - e for y, e in zip(ys, extent)], default=0.0)
+    return [y - top_edge for y in ys], base
+
+
+def _half(item: int, column: int, segments: _Segments) -> float:
+    """Half the height an item takes in ``column``: a node's box, a segment's label where it is, else nothing."""
+    if item < segments.node_count:
+        return segments.heights[item] / 2
+    return segments.label_height[item] / 2 if segments.label_column[item] == column else 0.0
+
+
+def _topological(count: int, below: list[list[tuple[int, float]]], above: list[list[tuple[int, float]]]) -> list[int]:
+    """The items from top to bottom: every column's order is a restriction of one order, so the pairs have no cycle."""
+    waiting = [len(a) for a in above]
+    ready = [i for i in range(count) if not waiting[i]]
+    ready.reverse()
+    order: list[int] = []
+    while ready:
+        item = ready.pop()
+        order.append(item)
+        for v, _ in below[item]:
+            waiting[v] -= 1
+            if not waiting[v]:
+                ready.append(v)
+    if len(order) != count:
+        raise AssertionError("the column orders disagree about two segments")
+    return order

@@ -439,6 +439,9 @@ def bench_layout(quick: bool) -> dict[str, str]:
         whole = median_time(functools.partial(subprocess.run, [cli, "render", "--format", "svg", str(path)], capture_output=True, check=True), min_runs=1 if quick else 5, budget=0).median
         print(f"  a {len(text.splitlines()):,}-line file of 50 stages and ~1,050 edges: render --format svg (process) {whole:.2f} s")
         figures["10,000-line, 1,050-edge file, render (process)"] = f"{whole:.2f} s: " + verdict(whole, TARGET_10000_LINES_S, "s")
+        from dockerfile_docs.render.segments import SEGMENT_LAYOUT_VERTICES
+
+        print(f"  a part of more than {SEGMENT_LAYOUT_VERTICES:,} vertices (nodes, labels, bend points) is laid out by segments (render/segments.py)")
         print("  layout: one run in process; render: the second of two whole-process runs; dot: one run" if quick else
               "  layout: the fastest of 3 runs in process; render: the median of 5 whole-process runs after one more; dot: one run")
     return figures

@@ -395,10 +395,11 @@ def _dense_graph(seed: int, stages: int, edges: int) -> tuple[list[LayoutNode], 
     return nodes, [LayoutEdge(f"s{a}", f"s{b}", 19.0, rng.choice((40.0, 90.0, 150.0))) for a, b in pairs]
 
 
-def test_a_part_past_the_bend_point_budget_is_laid_out_by_segments_with_nothing_overlapping() -> None:
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_a_part_past_the_bend_point_budget_is_laid_out_by_segments_with_nothing_overlapping(direction: str) -> None:
     nodes, edges = _dense_graph(3, stages=40, edges=300)
     with mock.patch.object(layout, "lay_out_by_segments", wraps=layout.lay_out_by_segments) as by_segments:
-        drawn = layout_graph(nodes, edges)
+        drawn = layout_graph(nodes, edges, direction=direction, max_column=376.0 if direction == "TB" else None)
     (call,) = by_segments.call_args_list
     assert call.args[-1] > segments.SEGMENT_LAYOUT_VERTICES
     boxes = _all_boxes(drawn)
@@ -407,10 +408,15 @@ def test_a_part_past_the_bend_point_budget_is_laid_out_by_segments_with_nothing_
         assert 0 <= a.x and a.right <= drawn.width and 0 <= a.y and a.bottom <= drawn.height
         assert not any(a.overlaps(b) for b in boxes[i + 1:])
     for edge, route in zip(edges, drawn.routes):
-        xs = [x for x, _ in route.points]
-        assert xs == sorted(xs), "edges never turn back"
-        assert route.points[0][0] == pytest.approx(drawn.nodes[edge.source].right)
-        assert route.points[-1][0] == pytest.approx(drawn.nodes[edge.target].x)
+        source, target = drawn.nodes[edge.source], drawn.nodes[edge.target]
+        if direction == "TB":
+            ys = [y for _, y in route.points]
+            assert ys == sorted(ys), "edges never turn back"
+            assert (ys[0], ys[-1]) == (pytest.approx(source.bottom), pytest.approx(target.y))
+        else:
+            xs = [x for x, _ in route.points]
+            assert xs == sorted(xs), "edges never turn back"
+            assert (xs[0], xs[-1]) == (pytest.approx(source.right), pytest.approx(target.x))
 
 
 def test_a_segment_bends_only_between_its_pieces() -> None:

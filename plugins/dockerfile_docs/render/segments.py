@@ -36,6 +36,7 @@ layout: the same graph is always drawn the same.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from itertools import pairwise
 from math import ceil
 
 TYPE_CHECKING = False
@@ -146,30 +147,16 @@ def lay_out_by_segments(
         column_x.append(x)
         x += width + spacing.column_gap
 
+    ports = _ports(segments, ys, base, [n.height for n in member_nodes])
     node_count = segments.node_count
-    sides: dict[tuple[int, str], list[tuple[float, int]]] = {}
-    for i, (source, target) in enumerate(zip(segments.source, segments.target)):
-        item = node_count + i
-        sides.setdefault((source, "out"), []).append((ys[base[i] + segments.first[item] // piece], i))
-        sides.setdefault((target, "in"), []).append((ys[base[i] + segments.last[item] // piece], i))
-    ports: dict[tuple[int, str], float] = {}
-    for (v, side), ends in sides.items():
-        height, y = member_nodes[v].height, ys[v]
-        ends.sort()
-        usable = max(height - 16.0, 0.0)
-        step = min(10.0, usable / (len(ends) - 1)) if len(ends) > 1 else 0.0
-        top = y - step * (len(ends) - 1) / 2
-        for position, (_, i) in enumerate(ends):
-            ports[(i, side)] = top + step * position
-
     routes = []
     for i, bundle in enumerate(bundles):
         item = node_count + i
-        source, target = segments.source[i], segments.target[i]
-        source_column, target_column = node_columns[source], node_columns[target]
+        source, target = member_nodes[segments.source[i]], member_nodes[segments.target[i]]
+        source_column, target_column = segments.first[item] - 1, segments.last[item] + 1
         centre = column_x[source_column] + widths[source_column] / 2
         y = ports[(i, "out")]
-        points = [(centre + member_nodes[source].width / 2, y), (column_x[source_column] + widths[source_column], y)]
+        points = [(centre + source.width / 2, y), (column_x[source_column] + widths[source_column], y)]
         first, last = segments.first[item], segments.last[item]
         for grid in range(first // piece, last // piece + 1):
             start, end = max(first, grid * piece), min(last, grid * piece + piece - 1)
@@ -177,7 +164,7 @@ def lay_out_by_segments(
             points += [(column_x[start], y), (column_x[end] + widths[end], y)]
         y = ports[(i, "in")]
         centre = column_x[target_column] + widths[target_column] / 2
-        points += [(column_x[target_column], y), (centre - member_nodes[target].width / 2, y)]
+        points += [(column_x[target_column], y), (centre - target.width / 2, y)]
         points = _straightened(points)
         if bundle.drawn_reversed:
             points.reverse()
@@ -216,6 +203,26 @@ def lay_out_by_segments(
         outline=outline,
         vertices=vertices,
     )
+
+
+def _ports(segments: _Segments, ys: list[float], base: list[int], heights: list[float]) -> dict[tuple[int, str], float]:
+    """Where each segment leaves its source box and enters its target box: spread over the box side in the order of
+    the pieces they lead to, as the bend-point layout spreads them (:func:`.layout._ports`)."""
+    nodes = segments.node_count
+    sides: dict[tuple[int, str], list[tuple[float, int]]] = {}
+    for i, (source, target) in enumerate(zip(segments.source, segments.target)):
+        item = nodes + i
+        sides.setdefault((source, "out"), []).append((ys[base[i] + segments.first[item] // PIECE_COLUMNS], i))
+        sides.setdefault((target, "in"), []).append((ys[base[i] + segments.last[item] // PIECE_COLUMNS], i))
+    ports: dict[tuple[int, str], float] = {}
+    for (v, side), ends in sides.items():
+        ends.sort()
+        usable = max(heights[v] - 16.0, 0.0)
+        step = min(10.0, usable / (len(ends) - 1)) if len(ends) > 1 else 0.0
+        top = ys[v] - step * (len(ends) - 1) / 2
+        for position, (_, i) in enumerate(ends):
+            ports[(i, side)] = top + step * position
+    return ports
 
 
 def _order(segments: _Segments, column_count: int) -> tuple[list[list[int]], int]:
@@ -356,7 +363,7 @@ def _place(orders: list[list[int]], segments: _Segments, spacing: _Spacing) -> t
     for c, order in enumerate(orders):
         grid = c // PIECE_COLUMNS
         placed = [item if item < nodes else base[item - nodes] + grid for item in order]
-        for pair in zip(placed, placed[1:]):
+        for pair in pairwise(placed):
             separation.setdefault(pair, spacing.lane_gap)
         where = dict(zip(order, range(len(order))))
         for i in sorted(where[item] for item in segments.nodes_at[c] + segments.labels_at[c]):
@@ -365,9 +372,7 @@ def _place(orders: list[list[int]], segments: _Segments, spacing: _Spacing) -> t
                     continue
                 u, v = placed[a], placed[b]
                 gap = spacing.node_gap if u < nodes and v < nodes else spacing.lane_gap
-                need = gap + _half(order[a], c, segments) + _half(order[b], c, segments)
-                if need > separation[(u, v)]:
-                    separation[(u, v)] = need
+                separation[(u, v)] = max(separation[(u, v)], gap + _half(order[a], c, segments) + _half(order[b], c, segments))
     above: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     below: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     for (u, v), gap in separation.items():

@@ -110,11 +110,6 @@ class _Segments:
                 self.label_column[item], self.label_height[item] = column, height
                 self.labels_at[column].append(item)
 
-    def anchor(self, item: int, rightwards: bool) -> int:
-        """The node a segment hangs from in a sweep's direction: its source going right, its target going left."""
-        i = item - self.node_count
-        return self.source[i] if rightwards else self.target[i]
-
 
 def lay_out_by_segments(
     members: list[int], bundles: list[_Bundle], nodes: list[LayoutNode], node_columns: list[int],
@@ -226,16 +221,19 @@ def _ports(segments: _Segments, ys: list[float], base: list[int], heights: list[
 
 
 def _order(segments: _Segments, column_count: int) -> tuple[list[list[int]], int]:
-    """The columns' orders of items with the fewest crossings the sweeps found, and those crossings."""
-    orders = _initial(segments, column_count)
+    """The columns' orders of items with the fewest crossings the sweeps found, and those crossings.
+
+    The first ordering is a sweep to the right from nothing but the first
+    column's nodes, in input order."""
+    orders: list[list[int]] = [[] for _ in range(column_count)]
+    orders[0] = list(segments.nodes_at[0])
+    best_crossings = _sweep(orders, segments, rightwards=True)
     best = [list(o) for o in orders]
-    best_crossings = _crossings(orders, segments)
     stale = 0
     for sweep in range(SEGMENT_SWEEPS):
         if best_crossings == 0 or stale >= STALE_SEGMENT_SWEEPS:
             break
-        _sweep(orders, segments, rightwards=sweep % 2 == 1)
-        crossings = _crossings(orders, segments)
+        crossings = _sweep(orders, segments, rightwards=sweep % 2 == 1)
         if crossings < best_crossings:
             best, best_crossings, stale = [list(o) for o in orders], crossings, 0
         else:
@@ -243,19 +241,14 @@ def _order(segments: _Segments, column_count: int) -> tuple[list[list[int]], int
     return best, best_crossings
 
 
-def _initial(segments: _Segments, column_count: int) -> list[list[int]]:
-    """A first ordering: the first column's nodes in input order, then one sweep to the right from nothing."""
-    orders: list[list[int]] = [[] for _ in range(column_count)]
-    orders[0] = list(segments.nodes_at[0])
-    _sweep(orders, segments, rightwards=True)
-    return orders
-
-
-def _sweep(orders: list[list[int]], segments: _Segments, *, rightwards: bool) -> None:
-    """Rebuild each column from its neighbour on the side the sweep comes from; the first column stays."""
+def _sweep(orders: list[list[int]], segments: _Segments, *, rightwards: bool) -> int:
+    """Rebuild each column from its neighbour on the side the sweep comes from (the first column stays); the crossings
+    of the new ordering, counted between each column and the one it was built from."""
     count = len(orders)
     steps = range(1, count) if rightwards else range(count - 2, -1, -1)
     nodes = segments.node_count
+    source, target = segments.source, segments.target
+    total = 0
     for c in steps:
         previous = orders[c - 1] if rightwards else orders[c + 1]
         if rightwards:
@@ -280,70 +273,86 @@ def _sweep(orders: list[list[int]], segments: _Segments, *, rightwards: bool) ->
         for item in entering:
             before = old_at.get(item, len(old))
             if item >= nodes:
-                key = float(at[segments.anchor(item, rightwards)])
+                key = float(at[source[item - nodes] if rightwards else target[item - nodes]])
             else:
                 linked = segments.incoming[item] if rightwards else segments.outgoing[item]
                 if not linked:
                     unanchored.append((before, item))
                     continue
-                ends = sorted(at[s] for s in linked)
+                ends = sorted([at[s] for s in linked])
                 middle = len(ends) // 2
                 key = float(ends[middle]) if len(ends) % 2 else (ends[middle - 1] + ends[middle]) / 2
             rank = ceil(key) - bisect_left(gone, key)
             anchored.append((rank, key, before, item))
         anchored.sort()
         merged: list[int] = []
+        placed: dict[int, int] = {}
         start = 0
         for rank, _, _, item in anchored:
             merged += going_on[start:rank]
+            placed[item] = len(merged)
             merged.append(item)
             start = rank
         merged += going_on[start:]
-        for before, item in sorted(unanchored):
-            merged.insert(min(before, len(merged)), item)
+        if unanchored:
+            for before, item in sorted(unanchored):
+                merged.insert(min(before, len(merged)), item)
+            placed = {item: merged.index(item) for item in entering}
         orders[c] = merged
+        new = sorted(placed.values())
+        if rightwards:  # from column c - 1 to c: the segments that begin in c, and those that end in c - 1
+            ends = [(at[source[s - nodes]], placed[s]) for s in segments.starts[c]]
+            ends += [(at[s], placed[target[s - nodes]]) for s in segments.ends[c - 1]]
+            total += _pair_crossings(ends, gone, new)
+        else:  # from column c to c + 1, the same edges
+            ends = [(placed[source[s - nodes]], at[s]) for s in segments.starts[c + 1]]
+            ends += [(placed[s], at[target[s - nodes]]) for s in segments.ends[c]]
+            total += _pair_crossings(ends, new, gone)
+    return total
 
 
 def _crossings(orders: list[list[int]], segments: _Segments) -> int:
-    """The crossings of an ordering, as the bend-point graph would count them: see the module's docstring."""
+    """The crossings of any ordering, as the bend-point graph would count them: see the module's docstring."""
     total = 0
     nodes = segments.node_count
     right_where = dict(zip(orders[0], range(len(orders[0]))))
     for c in range(len(orders) - 1):
         right = orders[c + 1]
-        leaving = segments.nodes_at[c] + segments.ends[c]
-        entering = segments.starts[c + 1] + segments.nodes_at[c + 1]
         left_where = right_where
         right_where = dict(zip(right, range(len(right))))
-        left_at = {item: left_where[item] for item in leaving}
-        right_at = {item: right_where[item] for item in entering}
-        gone = sorted(left_at.values())
-        new = sorted(right_at.values())
-        ends: list[tuple[int, int]] = []
-        for item in segments.starts[c + 1]:
-            ends.append((left_at[segments.source[item - nodes]], right_at[item]))
-        for item in segments.ends[c]:
-            ends.append((left_at[item], right_at[segments.target[item - nodes]]))
-        ends.sort()
-        seen: list[int] = []
-        group: list[int] = []
-        group_source = -1
-        for a, b in ends:
-            if a != group_source:
-                for end in group:
-                    insort(seen, end)
-                group, group_source = [], a
-            total += len(seen) - bisect_right(seen, b)
-            group.append(b)
-            total += abs((a - bisect_left(gone, a)) - (b - bisect_left(new, b)))
-        # the edges of a group share their source: they never cross each other
+        left_at = {item: left_where[item] for item in segments.nodes_at[c] + segments.ends[c]}
+        right_at = {item: right_where[item] for item in segments.starts[c + 1] + segments.nodes_at[c + 1]}
+        ends = [(left_at[segments.source[s - nodes]], right_at[s]) for s in segments.starts[c + 1]]
+        ends += [(left_at[s], right_at[segments.target[s - nodes]]) for s in segments.ends[c]]
+        total += _pair_crossings(ends, sorted(left_at.values()), sorted(right_at.values()))
+    return total
+
+
+def _pair_crossings(ends: list[tuple[int, int]], left_ends: list[int], right_ends: list[int]) -> int:
+    """Crossings between two columns of ``ends``, the edges that begin or end there (their positions on the left and
+    on the right), with each other and with the segments that go on through both columns and take every other
+    position (``left_ends`` and ``right_ends``: the sorted positions of the edges' own items)."""
+    ends.sort()
+    total = 0
+    seen: list[int] = []
+    group: list[int] = []
+    group_source = -1
+    for a, b in ends:
+        if a != group_source:  # the edges of a group share their source: they never cross each other
+            for end in group:
+                insort(seen, end)
+            group, group_source = [], a
+        total += len(seen) - bisect_right(seen, b)
+        group.append(b)
+        total += abs((a - bisect_left(left_ends, a)) - (b - bisect_left(right_ends, b)))
     return total
 
 
 def _place(orders: list[list[int]], segments: _Segments, spacing: _Spacing) -> tuple[list[float], list[int]]:
     """One centre ``y`` per node and per piece of a segment (``PIECE_COLUMNS`` columns of the grid at most, so a long
-    edge may bend where the columns it passes are crowded): the two compactions averaged, then smoothed towards the
-    neighbours within the constraints. Returns the ``y`` of each and where each segment's pieces begin."""
+    edge may bend where the columns it passes are crowded): the two compactions averaged. Returns the ``y`` of each,
+    and where each segment's pieces begin. A pair adjacent in any column of a block of the grid is kept once, as the
+    interpreter's set of the column's neighbouring pairs finds it."""
     nodes = segments.node_count
     first = segments.first
     base: list[int] = []
@@ -360,19 +369,24 @@ def _place(orders: list[list[int]], segments: _Segments, spacing: _Spacing) -> t
         if segments.label_column[item] >= 0:
             extent[base[i] + segments.label_column[item] // PIECE_COLUMNS] = segments.label_height[item] / 2
     separation: dict[tuple[int, int], float] = {}
+    for block in range(0, len(orders), PIECE_COLUMNS):
+        grid = block // PIECE_COLUMNS
+        adjacent: set[tuple[int, int]] = set()
+        for order in orders[block: block + PIECE_COLUMNS]:
+            adjacent.update(pairwise(order))
+        for u, v in adjacent:
+            separation[(u if u < nodes else base[u - nodes] + grid, v if v < nodes else base[v - nodes] + grid)] = spacing.lane_gap
     for c, order in enumerate(orders):
         grid = c // PIECE_COLUMNS
-        placed = [item if item < nodes else base[item - nodes] + grid for item in order]
-        for pair in pairwise(placed):
-            separation.setdefault(pair, spacing.lane_gap)
         where = dict(zip(order, range(len(order))))
         for i in sorted(where[item] for item in segments.nodes_at[c] + segments.labels_at[c]):
             for a, b in ((i - 1, i), (i, i + 1)):
                 if a < 0 or b >= len(order):
                     continue
-                u, v = placed[a], placed[b]
+                u, v = order[a], order[b]
                 gap = spacing.node_gap if u < nodes and v < nodes else spacing.lane_gap
-                separation[(u, v)] = max(separation[(u, v)], gap + _half(order[a], c, segments) + _half(order[b], c, segments))
+                pair = (u if u < nodes else base[u - nodes] + grid, v if v < nodes else base[v - nodes] + grid)
+                separation[pair] = max(separation[pair], gap + _half(u, c, segments) + _half(v, c, segments))
     above: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     below: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     for (u, v), gap in separation.items():

@@ -62,7 +62,7 @@ SEGMENT_SWEEPS = 8
 STALE_SEGMENT_SWEEPS = 2
 """Sweeps without fewer crossings after which the ordering stops."""
 PIECE_COLUMNS = 2
-"""Columns of the grid a piece of a segment spans at most in the placement.
+"""Columns of the grid a piece of a segment spans at most in the placement: a node column and the gap column after it.
 
 Straight from end to end, the segments stack: a segment below another in
 one column and above a third in a later one makes the drawing as tall as
@@ -349,60 +349,93 @@ def _pair_crossings(ends: list[tuple[int, int]], left_ends: list[int], right_end
 
 
 def _place(orders: list[list[int]], segments: _Segments, spacing: _Spacing) -> tuple[list[float], list[int]]:
-    """One centre ``y`` per node and per piece of a segment (``PIECE_COLUMNS`` columns of the grid at most, so a long
-    edge may bend where the columns it passes are crowded): the two compactions averaged. Returns the ``y`` of each,
-    and where each segment's pieces begin. A pair adjacent in any column of a block of the grid is kept once, as the
-    interpreter's set of the column's neighbouring pairs finds it."""
+    """One centre ``y`` per node and per piece of a segment: the highest and the lowest place each can take, averaged.
+
+    A piece lies in the two columns of one block of the grid, so the pieces
+    and nodes of a block are constrained by that block's two columns alone:
+    the block's pieces in both columns' order (a merge: the columns agree on
+    the segments they share) give each piece after every piece above it.
+    Returns the ``y`` of each, and where each segment's pieces begin."""
     nodes = segments.node_count
-    first = segments.first
+    first, last = segments.first, segments.last
     base: list[int] = []
     count = nodes
-    for i in range(segments.segment_count):
-        item = nodes + i
+    for item in range(nodes, nodes + segments.segment_count):
         base.append(count - first[item] // PIECE_COLUMNS)
-        count += segments.last[item] // PIECE_COLUMNS - first[item] // PIECE_COLUMNS + 1
+        count += last[item] // PIECE_COLUMNS - first[item] // PIECE_COLUMNS + 1
     extent = [0.0] * count
     for v in range(nodes):
         extent[v] = segments.heights[v] / 2
-    for i in range(segments.segment_count):
-        item = nodes + i
+    for i, item in enumerate(range(nodes, nodes + segments.segment_count)):
         if segments.label_column[item] >= 0:
             extent[base[i] + segments.label_column[item] // PIECE_COLUMNS] = segments.label_height[item] / 2
-    separation: dict[tuple[int, int], float] = {}
+    top = [0.0] * count
+    bottom = [0.0] * count
     for block in range(0, len(orders), PIECE_COLUMNS):
         grid = block // PIECE_COLUMNS
-        adjacent: set[tuple[int, int]] = set()
-        for order in orders[block: block + PIECE_COLUMNS]:
-            adjacent.update(pairwise(order))
-        for u, v in adjacent:
-            separation[(u if u < nodes else base[u - nodes] + grid, v if v < nodes else base[v - nodes] + grid)] = spacing.lane_gap
-    for c, order in enumerate(orders):
-        grid = c // PIECE_COLUMNS
-        where = dict(zip(order, range(len(order))))
-        for i in sorted(where[item] for item in segments.nodes_at[c] + segments.labels_at[c]):
-            for a, b in ((i - 1, i), (i, i + 1)):
-                if a < 0 or b >= len(order):
-                    continue
-                u, v = order[a], order[b]
-                gap = spacing.node_gap if u < nodes and v < nodes else spacing.lane_gap
-                pair = (u if u < nodes else base[u - nodes] + grid, v if v < nodes else base[v - nodes] + grid)
-                separation[pair] = max(separation[pair], gap + _half(u, c, segments) + _half(v, c, segments))
-    above: list[list[tuple[int, float]]] = [[] for _ in range(count)]
-    below: list[list[tuple[int, float]]] = [[] for _ in range(count)]
-    for (u, v), gap in separation.items():
-        below[u].append((v, gap))
-        above[v].append((u, gap))
-    order = _topological(count, below, above)
-    top = [0.0] * count
-    for item in order:
-        top[item] = max([top[u] + gap for u, gap in above[item]], default=0.0)
-    bottom = [0.0] * count
-    for item in reversed(order):
-        bottom[item] = min([bottom[v] - gap for v, gap in below[item]], default=0.0)
+        pieces, gaps, places = [], [], []
+        for c in range(block, min(block + PIECE_COLUMNS, len(orders))):
+            order = orders[c]
+            ids = [item if item < nodes else base[item - nodes] + grid for item in order]
+            pieces.append(ids)
+            gaps.append(_gaps(order, c, segments, spacing))
+            places.append(dict(zip(ids, range(len(ids)))))
+        sequence = _merged(pieces, places)
+        for piece in sequence:
+            reach = 0.0
+            for ids, gap, place in zip(pieces, gaps, places):
+                at = place.get(piece)
+                if at:
+                    reach = max(reach, top[ids[at - 1]] + gap[at - 1])
+            top[piece] = reach
+        for piece in reversed(sequence):
+            reach = 0.0
+            for ids, gap, place in zip(pieces, gaps, places):
+                at = place.get(piece)
+                if at is not None and at + 1 < len(ids):
+                    reach = min(reach, bottom[ids[at + 1]] - gap[at])
+            bottom[piece] = reach
     lowest = max(top) if top else 0.0
     ys = [(t + b + lowest) / 2 for t, b in zip(top, bottom)]
     top_edge = min([y - e for y, e in zip(ys, extent)], default=0.0)
     return [y - top_edge for y in ys], base
+
+
+def _gaps(order: list[int], column: int, segments: _Segments, spacing: _Spacing) -> list[float]:
+    """How far apart each two neighbours of a column's order must be centred: a lane's gap, and more next to a box."""
+    nodes = segments.node_count
+    gaps = [spacing.lane_gap] * (len(order) - 1)
+    tall = segments.nodes_at[column] + segments.labels_at[column]
+    if tall:
+        where = dict(zip(order, range(len(order))))
+        for i in sorted({where[item] for item in tall}):
+            for a in (i - 1, i):
+                if 0 <= a < len(gaps):
+                    u, v = order[a], order[a + 1]
+                    gap = spacing.node_gap if u < nodes and v < nodes else spacing.lane_gap
+                    gaps[a] = gap + _half(u, column, segments) + _half(v, column, segments)
+    return gaps
+
+
+def _merged(pieces: list[list[int]], places: list[dict[int, int]]) -> list[int]:
+    """The pieces of a block's columns in one order that keeps each column's: the columns agree on what they share."""
+    if len(pieces) == 1:
+        return pieces[0]
+    (left, right), (in_left, in_right) = pieces, places
+    merged: list[int] = []
+    i = j = 0
+    while i < len(left) or j < len(right):
+        if i < len(left) and left[i] not in in_right:
+            merged.append(left[i])
+            i += 1
+        elif j < len(right) and right[j] not in in_left:
+            merged.append(right[j])
+            j += 1
+        else:
+            merged.append(left[i])
+            i += 1
+            j += 1
+    return merged
 
 
 def _half(item: int, column: int, segments: _Segments) -> float:
@@ -410,21 +443,3 @@ def _half(item: int, column: int, segments: _Segments) -> float:
     if item < segments.node_count:
         return segments.heights[item] / 2
     return segments.label_height[item] / 2 if segments.label_column[item] == column else 0.0
-
-
-def _topological(count: int, below: list[list[tuple[int, float]]], above: list[list[tuple[int, float]]]) -> list[int]:
-    """The items from top to bottom: every column's order is a restriction of one order, so the pairs have no cycle."""
-    waiting = [len(a) for a in above]
-    ready = [i for i in range(count) if not waiting[i]]
-    ready.reverse()
-    order: list[int] = []
-    while ready:
-        item = ready.pop()
-        order.append(item)
-        for v, _ in below[item]:
-            waiting[v] -= 1
-            if not waiting[v]:
-                ready.append(v)
-    if len(order) != count:
-        raise AssertionError("the column orders disagree about two segments")
-    return order

@@ -825,8 +825,8 @@ def _path_data(points: tuple[tuple[float, float], ...], gap: tuple[float, float]
 
     Curves leave and reach their ends horizontally, or vertically in a top-to-bottom drawing.
     """
-    xs = [_num(x) for x, _ in points]
-    ys = [_num(y) for _, y in points]
+    xs = [f"{x:.1f}".removesuffix(".0") for x, _ in points]  # _num inline: a huge graph draws tens of thousands
+    ys = [f"{y:.1f}".removesuffix(".0") for _, y in points]
     data = [f"M{xs[0]},{ys[0]}"]
     for i in range(len(points) - 1):
         (ax, ay), (bx, by) = points[i], points[i + 1]

@@ -431,11 +431,6 @@ def _lay_out_part(
             points.reverse()
         routes.append((bundle, tuple(points), label))
     bottoms = [max((vertices[v].y + vertices[v].height / 2 for v in column), default=0.0) for column in columns]
-    outline = []
-    for c, bottom in enumerate(bottoms):
-        reach = max(bottoms[max(c - 1, 0): c + 2])
-        left = column_x[c] - (spacing.column_gap if c else 0.0)
-        outline.append(Box(left, 0.0, column_x[c] + column_w[c] - left, reach))
     return _Part(
         width=column_x[-1] + column_w[-1],
         height=max(bottoms),
@@ -443,9 +438,19 @@ def _lay_out_part(
         columns={v.node_key: v.column // 2 for v in vertices if v.node_key is not None},
         routes=routes,
         crossings=crossings,
-        outline=outline,
+        outline=_outline(bottoms, column_x, column_w, spacing.column_gap),
         vertices=len(vertices),
     )
+
+
+def _outline(bottoms: list[float], column_x: list[float], column_w: list[float], column_gap: float) -> list[Box]:
+    """A part's :attr:`_Part.outline`: a rectangle per column, from the gap before it, as deep as it or a neighbour reaches
+    (the curves into and out of a column run through the gaps on both sides)."""
+    outline = []
+    for c in range(len(bottoms)):
+        left = column_x[c] - (column_gap if c else 0.0)
+        outline.append(Box(left, 0.0, column_x[c] + column_w[c] - left, max(bottoms[max(c - 1, 0): c + 2])))
+    return outline
 
 
 def _columns_differ(members: list[int], ranks: list[int], other: list[int]) -> bool:

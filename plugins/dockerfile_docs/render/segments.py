@@ -36,7 +36,6 @@ layout: the same graph is always drawn the same.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from itertools import pairwise
 from math import ceil
 
 TYPE_CHECKING = False
@@ -116,7 +115,7 @@ def lay_out_by_segments(
     spans: list[tuple[int, int]], label_columns: list[int], spacing: _Spacing, vertices: int,
 ) -> _Part:
     """Lay out one connected part of ``vertices`` vertices by segments; what :func:`.layout._lay_out_part` does by bend points."""
-    from .layout import Box, _Part, _straightened
+    from .layout import Box, _outline, _Part, _straightened
 
     local = {node: position for position, node in enumerate(members)}
     column_count = max(node_columns) + 1
@@ -183,11 +182,6 @@ def lay_out_by_segments(
         lowest = order[-1]  # the constraints keep a column's last item its lowest reach
         y = ys[lowest] if lowest < node_count else ys[base[lowest - node_count] + c // piece]
         bottoms.append(y + _half(lowest, c, segments))
-    outline = []
-    for c, bottom in enumerate(bottoms):
-        reach = max(bottoms[max(c - 1, 0): c + 2])
-        left = column_x[c] - (spacing.column_gap if c else 0.0)
-        outline.append(Box(left, 0.0, column_x[c] + widths[c] - left, reach))
     return _Part(
         width=column_x[-1] + widths[-1],
         height=max(bottoms),
@@ -195,7 +189,7 @@ def lay_out_by_segments(
         columns={node.key: column // 2 for node, column in zip(member_nodes, node_columns)},
         routes=routes,
         crossings=crossings,
-        outline=outline,
+        outline=_outline(bottoms, column_x, widths, spacing.column_gap),
         vertices=vertices,
     )
 

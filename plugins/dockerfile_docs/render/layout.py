@@ -39,9 +39,8 @@ starting orders come from a generator with fixed seeds):
 Steps 4 and 5 visit every bend point, and a dense graph's bend points
 outnumber its nodes and edges many times over. A part of more than
 ``SEGMENT_LAYOUT_VERTICES`` vertices is ordered and placed by segments
-instead (:mod:`.segments`): the inner run of each edge is one item, so the
-work grows with the nodes and the edges, not with the columns the edges
-span.
+instead (:mod:`.segments`): the ordering takes the inner run of each edge
+as one item, and the placement gives it one height every two columns.
 
 Edges are returned as routes whose segments alternate between a straight
 run inside a column and a curve through the gap between two columns, so a

@@ -21,16 +21,18 @@ order changes only where a node or a segment begins or ends.
   an edge into a column crosses the segments that go on between its ends,
   as many as differ in the count above each end.
 - **Placement.** The ordering keeps a segment whole; the placement cuts
-  it at every ``PIECE_COLUMNS`` columns of a fixed grid, so a long edge may
-  bend where it leaves a crowded column. Each node and piece gets one
-  ``y``: midway between the highest and the lowest place the pairs
-  adjacent in its columns allow (the two compactions of Brandes and Köpf,
-  averaged). Those pairs are few, since a column differs from the one
-  before it only where something begins or ends.
+  it into pieces of a node column and the gap column after it, so a long
+  edge may bend where it leaves a crowded column. A piece is constrained
+  by the two columns it lies in alone: each node and piece gets one ``y``,
+  midway between the highest and the lowest place its neighbours in those
+  columns allow (the two compactions of Brandes and Köpf, averaged), found
+  in one pass down and one up the two columns' merged order.
 
-So the work grows with the nodes and the segments, not with the columns
-they span. Every tie is broken by input order, as in the rest of the
-layout: the same graph is always drawn the same.
+The ordering's interpreted work grows with the nodes and the segments'
+ends, not with the columns the segments span (the interpreter's list
+operations copy the columns); the placement's with the pieces, half as
+many as the bend points. Every tie is broken by input order, as in the
+rest of the layout: the same graph is always drawn the same.
 """
 
 from __future__ import annotations

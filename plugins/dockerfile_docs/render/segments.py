@@ -50,13 +50,14 @@ SEGMENT_LAYOUT_VERTICES = 2_000
 Below it, the ordering by bend points gets its whole budget of sweeps,
 transpositions and starts (:data:`.ordering.FULL_ORDERING_VERTICES`), and
 leaves fewer crossings: on the generated 50-stage graph of 151 edges
-(1,095 vertices), 495 against the segments' 623. Past it, that ordering
-gets four visits a vertex, and the segments come close or do better in a
-third of the time or less, and draw lower: at 451 edges 11,188 crossings
-against 10,987, at 856 edges 50,029 against 49,468 (5,114 px high against
-6,850), at 1,051 edges 77,426 against 78,745, at 1,276 edges 118,581
-against 119,334. The largest of the 28 public graphs the benchmark draws
-has 446 vertices.
+(1,095 vertices), 495 against the segments' 623. Past it, that ordering's
+budget shrinks (down to four visits a vertex), and the segments take
+under half its time:
+they leave 6.5% more crossings at 251 edges (2,683 against 2,520), 1-2%
+more at 451 and 856 (50,029 against 49,468), fewer from 1,051 (77,426
+against 78,745), and draw lower from 451 edges (5,114 px against 6,850
+at 856). The largest of the 28 public graphs the benchmark draws has 446
+vertices.
 """
 SEGMENT_SWEEPS = 8
 """Sweeps at most, alternating left to right and back; each costs the items that begin and end in the columns."""
@@ -65,12 +66,12 @@ STALE_SEGMENT_SWEEPS = 2
 PIECE_COLUMNS = 2
 """Columns of the grid a piece of a segment spans at most in the placement: a node column and the gap column after it.
 
-Straight from end to end, the segments stack: a segment below another in
-one column and above a third in a later one makes the drawing as tall as
-the longest such chain, 22,592 px at 856 edges where the tallest column
-is about 5,000. Pieces of two columns (a node column and the gap after
-it) draw that graph 5,114 px high, of four 5,755, while each piece costs
-the placement a little."""
+Two by construction: the placement merges the two columns of a block
+(:func:`_merged`). Straight from end to end, the segments would stack: a
+segment below another in one column and above a third in a later one
+makes the drawing as tall as the longest such chain, 22,592 px at 856
+edges. Pieces of two columns draw that graph 5,114 px high (pieces of
+four, tried before the merge, 5,755)."""
 
 
 class _Segments:

@@ -52,6 +52,7 @@ from __future__ import annotations
 import gc
 import itertools
 from bisect import insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .ordering import order_columns
@@ -880,12 +881,17 @@ def _pull_columns_up(columns: list[list[int]], vertices: list[_Vertex], limit: f
 
 def _place_horizontally(columns: list[list[int]], vertices: list[_Vertex], spacing: _Spacing) -> tuple[list[float], list[float]]:
     widths = [max([vertices[v].width for v in members] + [spacing.empty_column]) for members in columns]
+    return _column_x(widths, spacing.column_gap), widths
+
+
+def _column_x(widths: list[float], column_gap: float) -> list[float]:
+    """Where each column begins, the columns side by side with ``column_gap`` between them."""
     xs: list[float] = []
     x = 0.0
     for width in widths:
         xs.append(x)
-        x += width + spacing.column_gap
-    return xs, widths
+        x += width + column_gap
+    return xs
 
 
 def _route(
@@ -939,13 +945,22 @@ def _ports(chains: list[list[int]], vertices: list[_Vertex]) -> dict[tuple[int, 
     for i, chain in enumerate(chains):
         sides.setdefault((chain[0], "out"), []).append((vertices[chain[1]].y, i))
         sides.setdefault((chain[-1], "in"), []).append((vertices[chain[-2]].y, i))
+    return _spread_ports(sides, lambda vertex: (vertices[vertex].height, vertices[vertex].y))
+
+
+def _spread_ports(
+    sides: dict[tuple[int, str], list[tuple[float, int]]], box: Callable[[int], tuple[float, float]],
+) -> dict[tuple[int, str], float]:
+    """Each edge's port, by (edge, side): the edges at one side of a box (the far end's ``y`` and the edge, by box and
+    side) spread over it in the order of their far ends, 10 px apart at most and 8 px from its corners; ``box`` gives
+    a box's height and centre ``y``."""
     ports: dict[tuple[int, str], float] = {}
     for (vertex, side), ends in sides.items():
-        v = vertices[vertex]
+        height, centre = box(vertex)
         ends.sort()
-        usable = max(v.height - 16.0, 0.0)
+        usable = max(height - 16.0, 0.0)
         step = min(10.0, usable / (len(ends) - 1)) if len(ends) > 1 else 0.0
-        first = v.y - step * (len(ends) - 1) / 2
+        first = centre - step * (len(ends) - 1) / 2
         for position, (_, edge) in enumerate(ends):
             ports[(edge, side)] = first + step * position
     return ports

@@ -40,8 +40,8 @@ FULL_ORDERING_VERTICES = 2_000
 """Past this many vertices (a few hundred edges) the budget shrinks, down to four visits a vertex: the first start's
 first sweeps. Such a graph is not transposed: on the generated graphs of 400 to 2,000 edges, sweeps alone, two more
 of them for the same visits, leave fewer crossings (49,468 instead of 51,433 at 856 edges) in the same time or less.
-The layout itself orders a part that large by segments (:mod:`.segments`), within 1% of these crossings for a
-fraction of the work; this bound keeps the ordering's own cost in check for any other caller."""
+The layout itself lays out a part that large by segments (:mod:`.segments`, whose ``SEGMENT_LAYOUT_VERTICES`` is
+this bound), in under half the time; this budget keeps the ordering's own cost in check for any other caller."""
 
 
 def order_columns(columns: list[list[int]], links: _Links, vertices: list[_Vertex]) -> int:

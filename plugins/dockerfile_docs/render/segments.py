@@ -40,12 +40,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from math import ceil
 
+from .ordering import FULL_ORDERING_VERTICES
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: the layout imports this module
     from .layout import LayoutNode, _Bundle, _Part, _Spacing
 
-SEGMENT_LAYOUT_VERTICES = 2_000
-"""A part of more vertices than this (nodes, labels and bend points) is laid out by segments.
+SEGMENT_LAYOUT_VERTICES = FULL_ORDERING_VERTICES
+"""A part of more vertices than this (nodes, labels and bend points) is laid out by segments: where the bend-point
+ordering's budget begins to shrink.
 
 Below it, the ordering by bend points gets its whole budget of sweeps,
 transpositions and starts (:data:`.ordering.FULL_ORDERING_VERTICES`), and
@@ -118,7 +121,7 @@ def lay_out_by_segments(
     spans: list[tuple[int, int]], label_columns: list[int], spacing: _Spacing, vertices: int,
 ) -> _Part:
     """Lay out one connected part of ``vertices`` vertices by segments; what :func:`.layout._lay_out_part` does by bend points."""
-    from .layout import Box, _outline, _Part, _straightened
+    from .layout import Box, _column_x, _outline, _Part, _straightened
 
     local = {node: position for position, node in enumerate(members)}
     column_count = max(node_columns) + 1
@@ -138,13 +141,9 @@ def lay_out_by_segments(
     for bundle, (column, _) in zip(bundles, labels):
         if column >= 0:
             widths[column] = max(widths[column], bundle.label_width)
-    column_x: list[float] = []
-    x = 0.0
-    for width in widths:
-        column_x.append(x)
-        x += width + spacing.column_gap
+    column_x = _column_x(widths, spacing.column_gap)
 
-    ports = _ports(segments, ys, base, [n.height for n in member_nodes])
+    ports = _ports(segments, ys, base)
     node_count = segments.node_count
     routes = []
     for i, bundle in enumerate(bundles):
@@ -197,24 +196,18 @@ def lay_out_by_segments(
     )
 
 
-def _ports(segments: _Segments, ys: list[float], base: list[int], heights: list[float]) -> dict[tuple[int, str], float]:
+def _ports(segments: _Segments, ys: list[float], base: list[int]) -> dict[tuple[int, str], float]:
     """Where each segment leaves its source box and enters its target box: spread over the box side in the order of
     the pieces they lead to, as the bend-point layout spreads them (:func:`.layout._ports`)."""
+    from .layout import _spread_ports
+
     nodes = segments.node_count
     sides: dict[tuple[int, str], list[tuple[float, int]]] = {}
     for i, (source, target) in enumerate(zip(segments.source, segments.target)):
         item = nodes + i
         sides.setdefault((source, "out"), []).append((ys[base[i] + segments.first[item] // PIECE_COLUMNS], i))
         sides.setdefault((target, "in"), []).append((ys[base[i] + segments.last[item] // PIECE_COLUMNS], i))
-    ports: dict[tuple[int, str], float] = {}
-    for (v, side), ends in sides.items():
-        ends.sort()
-        usable = max(heights[v] - 16.0, 0.0)
-        step = min(10.0, usable / (len(ends) - 1)) if len(ends) > 1 else 0.0
-        top = ys[v] - step * (len(ends) - 1) / 2
-        for position, (_, i) in enumerate(ends):
-            ports[(i, side)] = top + step * position
-    return ports
+    return _spread_ports(sides, lambda v: (segments.heights[v], ys[v]))
 
 
 def _order(segments: _Segments, column_count: int) -> tuple[list[list[int]], int]:

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from dockerfile_docs.verify.example import discover_examples
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,11 +79,10 @@ def test_search_finds_every_example_by_its_words_and_never_by_its_drawing(site: 
 
 def test_what_each_example_says_docker_run_starts_is_what_its_verified_image_holds(site: Path) -> None:
     """The ENTRYPOINT and CMD the analysis works out agree with the built image's config, with or without the measurement."""
-    from dataclasses import replace
-
     from dockerfile_docs.explain.facts import effective_command
     from dockerfile_docs.model import BuildOptions
     from dockerfile_docs.pipeline import analyze_text
+    from dockerfile_docs.records import replace
     from dockerfile_docs.verify.results import COMMITTED_NAME, ExampleResult
 
     compared = 0

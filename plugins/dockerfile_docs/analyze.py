@@ -22,7 +22,6 @@ build printed:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .errors import DockerfileError
 from .expand import Expander, ExpansionError, find_shell_references, split_key_values
@@ -37,6 +36,7 @@ from .model import (
     Variable,
     VarReference,
 )
+from .records import record
 
 PLATFORM_ARGS = (
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
@@ -104,7 +104,7 @@ def platform_values(options: BuildOptions) -> dict[str, str]:
     return values
 
 
-@dataclass(slots=True)
+@record
 class _Scope:
     """The variables of a stage in the order BuildKit sets them in the build state.
 

@@ -12,15 +12,16 @@ Python-Markdown alone (Zensical) render it the same; for the latter,
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
+
+from .records import record
 
 CATALOG_MARK = "# written by dockerfile-docs catalog; edit the globs, not this file"
 """The comment in every page's front matter that says the page may be rewritten."""
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "site", ".cache", "__pycache__"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class CatalogPage:
     """One Dockerfile of the catalogue and the page that shows it."""
 

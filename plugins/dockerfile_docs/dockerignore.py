@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+
+from .records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class IgnorePattern:
     text: str
     exclusion: bool

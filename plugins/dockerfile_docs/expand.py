@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .records import field, record
 
 MAX_NESTING = 64
 """``${a:-${b:-...}}`` deeper than this is refused; real Dockerfiles nest two or three levels."""
@@ -28,14 +28,14 @@ class ExpansionError(ValueError):
     """``${X:?message}`` met an unset (or empty) variable, or the syntax is broken."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Lookup:
     name: str
     value: str | None
     has_fallback: bool
 
 
-@dataclass(slots=True)
+@record
 class Expander:
     """Expands words against ``env`` (name to value; absent = unset)."""
 

@@ -14,7 +14,7 @@ one site generator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the type checker's names only: importing typing costs the command line's start-up
@@ -30,7 +30,7 @@ SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2, "explain"
 # --------------------------------------------------------------------------- syntax
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Directive:
     """A parser directive (``# syntax=``, ``# escape=``, ``# check=``) from the top of the file."""
 
@@ -39,7 +39,7 @@ class Directive:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Comment:
     """A ``#`` comment line that is not a directive; used for inline rule silencing."""
 
@@ -47,7 +47,7 @@ class Comment:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Heredoc:
     """A here-document attached to a RUN, COPY or ADD instruction.
 
@@ -64,7 +64,7 @@ class Heredoc:
     end_line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Flag:
     """A ``--name=value`` flag of an instruction (``value`` is ``None`` for a bare ``--name``)."""
 
@@ -72,7 +72,7 @@ class Flag:
     value: str | None
 
 
-@dataclass(slots=True)
+@record
 class Instruction:
     """One instruction, with continuation lines joined and heredoc bodies attached.
 
@@ -108,7 +108,7 @@ class Instruction:
         return [f.value or "" for f in self.flags if f.name == name]
 
 
-@dataclass(slots=True)
+@record
 class Dockerfile:
     """A parsed Dockerfile: directives, instructions and comments, in order."""
 
@@ -133,7 +133,7 @@ class Dockerfile:
 # --------------------------------------------------------------------------- meaning
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ImageFacts:
     """What is known of a base image without the Dockerfile saying it: its environment and platform.
 
@@ -147,7 +147,7 @@ class ImageFacts:
     platform: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ImageCommand:
     """The ENTRYPOINT and CMD an image's config holds (``None``: not set), as measured in a built image.
 
@@ -161,7 +161,7 @@ class ImageCommand:
     cmd: tuple[str, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class BuildOptions:
     """What a ``docker build`` command line would pass: build args, target and platforms.
 
@@ -187,7 +187,7 @@ class BuildOptions:
         return self.platform or self.build_platform
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Variable:
     """A variable visible in a scope and where its value came from.
 
@@ -204,7 +204,7 @@ class Variable:
     line: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class VarReference:
     """One ``$NAME`` / ``${NAME...}`` use that BuildKit expands at build time.
 
@@ -227,7 +227,7 @@ class VarReference:
     by_shell: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Edge:
     """A dependency of stage ``target`` on a stage index or an image reference.
 
@@ -243,7 +243,7 @@ class Edge:
     paths: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@record
 class Stage:
     """A build stage from its FROM to the next one.
 
@@ -280,7 +280,7 @@ class Stage:
         return {n: v.value for n, v in self.vars.items() if v.value is not None}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Finding:
     """What a rule says about a line: the specific thing, in plain words.
 
@@ -297,7 +297,7 @@ class Finding:
     buildkit: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class BuildError:
     """An error BuildKit raises when it builds this target, though it parsed the file.
 
@@ -311,7 +311,7 @@ class BuildError:
     stage: int
 
 
-@dataclass(slots=True)
+@record
 class Analysis:
     """The meaning of a Dockerfile for one set of :class:`BuildOptions`.
 

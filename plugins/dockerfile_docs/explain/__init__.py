@@ -45,9 +45,8 @@ A rule is named by its code, its name, or its BuildKit check name, in any case.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..model import SEVERITY_ORDER, Analysis, BuildError, Finding
+from ..records import replace
 from .checks import DISPATCH_CHECKS
 from .registry import all_rules
 from .silencing import Silences, read_silences

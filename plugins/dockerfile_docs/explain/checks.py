@@ -19,9 +19,8 @@ to parse check options*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model import Dockerfile
+from ..records import record
 
 DISPATCH_CHECKS = frozenset({
     "CopyIgnoredFile", "ExposeInvalidFormat", "ExposeProtoCasing", "InvalidBaseImagePlatform", "JSONArgsRecommended",
@@ -41,7 +40,7 @@ _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
 """The spellings Go's ``strconv.ParseBool`` accepts."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class CheckConfig:
     """What a ``# check=`` directive asks of BuildKit's build checks."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..analyze import IMAGE_REFERENCE, PLATFORM_ARGS, platform_values
 from ..expand import Expander, ExpansionError, split_key_values
 from ..model import Analysis, ImageFacts, Instruction, Stage, Variable, VarReference
+from ..records import record
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
 
@@ -244,7 +244,7 @@ def quote_value(value: str | None) -> str:
 # --------------------------------------------------------------------------- the command an image runs
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class CommandSetting:
     """An ENTRYPOINT or CMD as the image config records it, and where it was written."""
 
@@ -255,7 +255,7 @@ class CommandSetting:
     stage: Stage
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class EffectiveCommand:
     """What ``docker run IMAGE`` starts for a stage, following BuildKit's image-config rules.
 

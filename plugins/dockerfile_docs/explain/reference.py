@@ -9,9 +9,9 @@ with an ``Anti-pattern:`` and a ``Best practice:`` block. The examples become
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
 from functools import cache
 
+from ..records import record
 from .base import Rule
 from .registry import all_rules
 
@@ -32,7 +32,7 @@ class RuleDocError(ValueError):
     """A rule docstring without its three parts."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RuleDoc:
     """The parts of a rule docstring."""
 
@@ -43,7 +43,7 @@ class RuleDoc:
     best_practice: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RulePage:
     """A rule's page in the reference."""
 

@@ -13,16 +13,15 @@ In the comments, rules are named by code, name, alias or BuildKit check name, in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..model import Dockerfile, Finding
+from ..records import field, record
 from .checks import CheckConfig, check_config
 from .registry import find_rule
 
 MARKER = "dockerfile-docs:"
 
 
-@dataclass(slots=True)
+@record
 class Silences:
     """The silencing requests of one Dockerfile, by instruction line range and file-wide."""
 

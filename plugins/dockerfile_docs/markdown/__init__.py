@@ -28,13 +28,13 @@ import logging
 import re
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+from ..records import field, record
 from ..render.explanations import default_rule_url
 from ..render.fragment import PARTS, normalize_show
 from .blocks import (
@@ -63,7 +63,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 log = logging.getLogger(__name__)
 
 
-@dataclass(slots=True)
+@record
 class _PageIds:
     """The id prefixes used so far in one document, so two fences never share an id."""
 

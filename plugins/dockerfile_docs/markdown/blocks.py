@@ -17,7 +17,6 @@ import shlex
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ import yaml
 from .. import __version__
 from ..errors import DockerfileDocsError, DockerfileError
 from ..model import Analysis, BuildOptions, ImageCommand
+from ..records import field, record, replace
 from ..render.fragment import PARTS, PartsMemo, normalize_show, render_error, render_fragment, svg_document
 from ..verify.example import YAML_LOADER, Example, load_example
 
@@ -43,7 +43,7 @@ _EXAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _BUILD_ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Problem:
     """Something wrong with a block, precise enough for a warning naming page, example and line.
 
@@ -69,7 +69,7 @@ class Problem:
         return ": ".join(pieces)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RenderedBlock:
     """The HTML of a block and the problems met; ``failed`` when an error box stands in for it.
 
@@ -83,7 +83,7 @@ class RenderedBlock:
     search_html: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ExampleBlock:
     """A ``dockerfile-example`` fence, validated: an example folder, or a Dockerfile of the project by path.
 
@@ -99,7 +99,7 @@ class ExampleBlock:
     dockerfile: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class InlineBlock:
     """A ``dockerfile-docs`` fence: the Dockerfile in the body, options in the header."""
 
@@ -110,7 +110,7 @@ class InlineBlock:
     title: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class EmbedLinks:
     """Where a site publishes an example's standalone page and diagram, as URLs to copy.
 
@@ -123,7 +123,7 @@ class EmbedLinks:
     absolute: bool = True
 
 
-@dataclass(slots=True)
+@record
 class Settings:
     """How blocks render: where examples and results live, and how a page looks.
 
@@ -657,7 +657,7 @@ class BlockRenderer:
         return [self.settings.rule_url("DD000") if self.settings.rule_url else None, location]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Analyzed:
     """An analysis of one build, with its listing and diagram once drawn (shared by a page and its embed)."""
 
@@ -665,7 +665,7 @@ class _Analyzed:
     parts: PartsMemo = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ResultsPanel:
     html: str | None
     problems: tuple[Problem, ...]

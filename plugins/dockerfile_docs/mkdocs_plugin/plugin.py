@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -47,6 +46,7 @@ from mkdocs.utils import get_relative_url
 from ..errors import DockerfileDocsError
 from ..markdown import DockerfileDocsExtension
 from ..markdown.blocks import BlockRenderer, EmbedLinks, ExampleBlock, FragmentCache, Problem, RenderedBlock, Settings
+from ..records import record
 from ..render.fragment import site_css
 from .config import DockerfileDocsConfig
 
@@ -61,7 +61,7 @@ EMBED_DIR = "embed"
 EXTENSION_NAME = "dockerfile_docs"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _EmbedFiles:
     page: File
     diagram: File | None

@@ -22,11 +22,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from ..errors import DockerfileDocsError, DockerfileError
 from ..model import Analysis
+from ..records import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the type checker's names only: importing typing costs the command line's start-up
@@ -48,7 +48,7 @@ THEMELESS_SCOPE = ".dd-themeless"
 _ID_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Panel:
     """One tab (or one stacked section): a title and the HTML of the parts it holds."""
 

@@ -53,13 +53,13 @@ import gc
 import itertools
 from bisect import insort
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from ..records import field, record
 from .ordering import order_columns
 from .segments import SEGMENT_LAYOUT_VERTICES, lay_out_by_segments
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class LayoutNode:
     """A box to place. ``pull_right`` asks for the column just before its first successor."""
 
@@ -69,7 +69,7 @@ class LayoutNode:
     pull_right: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class LayoutEdge:
     """An edge from ``source`` to ``target`` (node keys), with the size of its label box (0 for none)."""
 
@@ -79,7 +79,7 @@ class LayoutEdge:
     label_height: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Box:
     """An axis-aligned rectangle; ``x``/``y`` is the top-left corner."""
 
@@ -113,7 +113,7 @@ class Box:
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Route:
     """Where one edge runs, from its source box to its target box.
 
@@ -127,7 +127,7 @@ class Route:
     label: Box | None
 
 
-@dataclass(slots=True)
+@record
 class Layout:
     """The placed graph: node boxes by key, one route per input edge (same order), total size."""
 
@@ -139,7 +139,7 @@ class Layout:
     crossings: int = 0
 
 
-@dataclass(slots=True)
+@record
 class _Vertex:
     """A node of the layered graph: a real node, an edge label or a bend point of a long edge."""
 
@@ -152,7 +152,7 @@ class _Vertex:
     node_key: str | None = None
 
 
-@dataclass(slots=True)
+@record
 class _Spacing:
     node_gap: float
     lane_gap: float
@@ -290,7 +290,7 @@ def _transposed(layout: Layout) -> Layout:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Bundle:
     """Edges with the same two ends in the same direction, laid out as one: ``source``/``target`` in layout direction."""
 
@@ -364,7 +364,7 @@ def _parts(count: int, bundles: list[_Bundle]) -> list[tuple[list[int], list[_Bu
     return [(members[root], owned[root]) for root in sorted(members)]
 
 
-@dataclass(slots=True)
+@record
 class _Part:
     """A connected part laid out on its own, with its top-left corner at (0, 0)."""
 
@@ -706,7 +706,7 @@ def _columns(vertices: list[_Vertex]) -> list[list[int]]:
     return columns
 
 
-@dataclass(slots=True)
+@record
 class _Links:
     """Each vertex's neighbours in the previous and the next column, with the weights of those edges, indexed by vertex.
 

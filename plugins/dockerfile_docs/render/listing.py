@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
 
 from ..model import Analysis, Finding, Instruction
+from ..records import field, record
 from .explanations import numbered_findings
 from .text import reveal_invisible
 
@@ -55,7 +55,7 @@ _VARIABLE = re.compile(r"\$(?:\{[^}\s]*\}?|[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])"
 Token = tuple[str | None, str]
 
 
-@dataclass(slots=True)
+@record
 class _ScanState:
     """What carries over from one physical line of an instruction to the next."""
 

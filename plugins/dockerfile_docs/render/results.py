@@ -11,8 +11,8 @@ escaped.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
+from ..records import record
 from ..verify.inputs import StandIn
 from ..verify.results import (
     Check,
@@ -188,7 +188,7 @@ def _log_block(lines: tuple[str, ...]) -> str:
     return f'<pre class="dd-result-log" style="{_PRE_STYLE}"><code>{_e(shown)}</code></pre>\n'
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Bar:
     label: str
     size: int

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Analysis, Edge, Stage
+from ..records import record
 from .layout import Box, Layout, LayoutEdge, LayoutNode, Route, layout_graph
 from .paint import PORTABLE_PAINT, STYLESHEET_PAINT, Paint
 from .text import reveal_invisible
@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the type checker's names only: importing typing costs the c
 # --------------------------------------------------------------------------- the graph drawn
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TextLine:
     """One line of text in a node; ``style`` picks font, size and colour."""
 
@@ -50,7 +50,7 @@ class TextLine:
     style: TextStyle
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class DiagramNode:
     """A box of the diagram. ``key`` is generated (``s0``, ``i0``, ``args``), never Dockerfile text."""
 
@@ -65,7 +65,7 @@ class DiagramNode:
     """Where this stage's build fails, for a target whose build BuildKit rejects: "line N: message"."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class DiagramEdge:
     """An arrow from ``source`` to ``target`` (node keys); ``label`` is shown, ``title`` is the full story."""
 
@@ -80,7 +80,7 @@ class DiagramEdge:
     """The build error this edge causes ("line N: message"), drawn as failing."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class StageGraph:
     """What the diagram shows, independent of how it is drawn (SVG or Mermaid)."""
 
@@ -441,7 +441,7 @@ MONO_EM = 0.602
 """Every glyph of DejaVu Sans Mono, Menlo and Liberation Mono is this wide (Consolas is narrower)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Font:
     size: float
     family: Literal["sans", "bold", "mono"]
@@ -561,7 +561,7 @@ MIN_SCALE = 0.75
 """The smallest scale a page may shrink the diagram to before scrolling it: keeps 12 px text above 9 px."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Sized:
     """A node with its text fitted and its box size known."""
 
@@ -645,7 +645,7 @@ def _too_many_stages(analysis: Analysis, id_prefix: str) -> str:
     ])
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Arranged:
     """Where everything of a graph goes: what costs time in a drawing, and what no id or link changes."""
 
@@ -904,7 +904,7 @@ _LEGEND_TEXT: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _LegendItem:
     key: str
     text: str

@@ -15,7 +15,8 @@ as engine failures and never stored as the example's result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 _STEP_ERROR = re.compile(r"^#(\d+) ERROR:", re.MULTILINE)
 _FINAL_ERROR = re.compile(r"^ERROR: (?:failed to build: )?(?:failed to solve: |failed to run Build function: )?(.*)$", re.MULTILINE)
@@ -38,7 +39,7 @@ _PULL_PATTERNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class BuildError:
     """What the log says about a failed build."""
 

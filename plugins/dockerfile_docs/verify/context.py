@@ -14,15 +14,15 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..dockerignore import IgnorePattern, compile_patterns, is_ignored, read_ignore_file
+from ..records import record
 
 __all__ = ["ContextFile", "IgnorePattern", "compile_patterns", "context_files", "ignore_file_for", "is_ignored", "read_ignore_file"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ContextFile:
     """A file the build can see: its path relative to the context and a digest of what COPY would copy."""
 

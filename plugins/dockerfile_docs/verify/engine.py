@@ -20,11 +20,11 @@ import tarfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DockerfileDocsError
 from ..model import ImageCommand
+from ..records import field, record
 from .results import EngineInfo, image_command
 
 ENGINE_PROBE_TIMEOUT = 30
@@ -38,7 +38,7 @@ class Cancelled(Exception):
     """The run was interrupted; whatever was in progress must not be recorded."""
 
 
-@dataclass(slots=True)
+@record
 class CommandResult:
     returncode: int
     output: str
@@ -46,7 +46,7 @@ class CommandResult:
     timed_out: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class BuildRequest:
     context_dir: Path
     dockerfile: Path
@@ -57,7 +57,7 @@ class BuildRequest:
     tag: str | None = None
 
 
-@dataclass(slots=True)
+@record
 class BuildOutcome:
     succeeded: bool
     image_id: str | None
@@ -66,7 +66,7 @@ class BuildOutcome:
     timed_out: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ImageFacts:
     image_id: str
     size: int
@@ -74,7 +74,7 @@ class ImageFacts:
     command: ImageCommand | None = None
 
 
-@dataclass(slots=True)
+@record
 class ProcessGroup:
     """The child processes and containers of one run, so an interrupt can stop exactly them."""
 

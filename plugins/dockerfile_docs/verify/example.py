@@ -18,13 +18,13 @@ handbook is (it needs a secret, the network, a private base image).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import yaml
 
 from ..errors import DockerfileDocsError
+from ..records import field, record
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML was built with it (ten times faster), else the pure-Python one."""
@@ -59,7 +59,7 @@ class ExampleConfigError(DockerfileDocsError):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class OutputExpectation:
     """How the run output (stdout and stderr together) must look; exactly one way."""
 
@@ -77,7 +77,7 @@ class OutputExpectation:
         return f"output {self.mode} {self.value!r}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RunExpectation:
     """Run the built image: ``args`` are appended to ENTRYPOINT/CMD as ``docker run`` does."""
 
@@ -86,7 +86,7 @@ class RunExpectation:
     output: OutputExpectation | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Expectations:
     build: BuildOutcome = "success"
     error: str | None = None
@@ -97,7 +97,7 @@ class Expectations:
     layers: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TargetSpec:
     """One build of the example: ``target`` is a stage name, ``None`` for the last stage."""
 
@@ -106,7 +106,7 @@ class TargetSpec:
     expect: Expectations = field(default_factory=Expectations)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Example:
     """An example folder: its Dockerfile, build context and what its builds must show."""
 

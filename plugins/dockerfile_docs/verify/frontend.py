@@ -18,11 +18,11 @@ the stand-in, the directive is honoured as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Dockerfile
 from ..parse import parse_dockerfile
+from ..records import record
 
 BUILTIN = "builtin"
 """The ``stand-ins.yml`` value that names the engine's built-in Dockerfile frontend."""
@@ -30,7 +30,7 @@ BUILTIN = "builtin"
 REPLACEMENT_COMMENT = "# dockerfile-docs: the syntax directive is left out here: built with the engine's built-in frontend"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SyntaxDirective:
     """The ``# syntax=`` line of a Dockerfile: the frontend image as written and its line."""
 

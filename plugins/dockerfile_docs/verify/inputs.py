@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from ..analyze import analyze
 from ..errors import DockerfileError
 from ..model import BuildOptions, Dockerfile, Stage
 from ..parse import read_dockerfile, read_dockerfile_bytes
+from ..records import record
 from .context import context_files
 from .example import YAML_LOADER, Example, ExampleConfigError, TargetSpec
 from .frontend import BUILTIN, syntax_directive
@@ -47,7 +47,7 @@ should list both in its ``.dockerignore``.
 """
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class StandIn:
     """A base image reference replaced, through a BuildKit named context, by a local image."""
 
@@ -74,7 +74,7 @@ class StandIn:
         return cls(reference=str(data["reference"]), local=str(data["local"]), image_id=data.get("image_id"))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TargetPlan:
     """One target to build: its stage label, the named stages it needs (in build order) and its image references."""
 
@@ -92,7 +92,7 @@ class TargetPlan:
         return " ".join([self.label, *(f"{key}={value}" for key, value in sorted(self.spec.build_args.items()))])
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ExampleInputs:
     """The example's inputs, their digests and the resulting input hash."""
 

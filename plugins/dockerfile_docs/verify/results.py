@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import DockerfileDocsError
 from ..model import ImageCommand
+from ..records import field, record
 from .example import Example
 from .inputs import StandIn, describe_changes, example_inputs
 
@@ -34,7 +34,7 @@ FailureKind = Literal["build", "expectation", "run", "timeout", "pull", "parse",
 TRANSIENT_KINDS: frozenset[str] = frozenset({"timeout", "pull", "engine"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class EngineInfo:
     """Which engine built a result: shown on the page and part of the cache key."""
 
@@ -100,7 +100,7 @@ def format_size(size: int) -> str:
     return f"{size} B"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Failure:
     """Why a target did not verify: names the example, the target and, when known, the Dockerfile line."""
 
@@ -143,7 +143,7 @@ class Failure:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Check:
     """One expectation and what the build showed: ``expected`` and ``actual`` are for people."""
 
@@ -160,7 +160,7 @@ class Check:
         return cls(name=data["name"], expected=data["expected"], actual=data["actual"], passed=bool(data["passed"]))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class StageMeasure:
     """A built stage's image: size in bytes, layers and the time its own build step took.
 
@@ -218,7 +218,7 @@ def _words(value: object) -> tuple[str, ...] | None:
     return tuple(str(word) for word in value) if isinstance(value, list) else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RunOutcome:
     args: tuple[str, ...]
     exit_code: int
@@ -246,7 +246,7 @@ class RunOutcome:
         )
 
 
-@dataclass(slots=True)
+@record
 class TargetResult:
     """One declared target's build: the measured stages, the run, each check and the failures."""
 
@@ -317,7 +317,7 @@ class TargetResult:
         )
 
 
-@dataclass(slots=True)
+@record
 class ExampleResult:
     """Everything one verification of an example showed, with what identifies its inputs.
 
@@ -413,7 +413,7 @@ class ExampleResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class LookupResult:
     """A stored result for an example and whether it still describes the example as it is.
 

@@ -15,12 +15,12 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from ..errors import DockerfileDocsError
+from ..records import record
 from .buildlog import read_build_error
 from .engine import BuildOutcome, BuildRequest, Cancelled, DockerCLI, EngineUnavailable
 from .example import Example
@@ -48,7 +48,7 @@ DEFAULT_TIMEOUT = 600.0
 ProgressKind = Literal["cached", "start", "step", "finish"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ProgressEvent:
     """One step of a run, for a progress display or log lines.
 
@@ -154,7 +154,7 @@ def verify_examples(
     return finished
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Builder:
     """Where an example is built: the CLI bound to a builder, and the identity of that builder's engine."""
 

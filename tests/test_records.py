@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 import subprocess
 import sys
 
@@ -151,3 +153,29 @@ def test_the_command_line_never_imports_dataclasses_or_inspect() -> None:
     loaded = set(subprocess.run([sys.executable, "-c", script], input="FROM scratch\n", capture_output=True, text=True, check=True).stdout.split())
     assert "dockerfile_docs.model" in loaded
     assert loaded.isdisjoint({"dataclasses", "inspect", "ast", "dis", "tokenize"}), sorted(loaded & {"dataclasses", "inspect", "ast", "dis", "tokenize"})
+
+
+@record(frozen=True)
+class _Pinned:
+    name: str
+    tags: tuple[str, ...] = ()
+
+
+@record
+class _Counted:
+    name: str
+    seen: list[str] = field(default_factory=list)
+
+
+@pytest.mark.parametrize("value", [_Pinned("a", ("t",)), _Counted("b", ["x"])])
+def test_a_record_survives_copy_and_pickle(value: object) -> None:
+    for copied in (copy.copy(value), copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
+        assert copied == value and copied is not value and type(copied) is type(value)
+
+
+def test_a_mutable_default_is_refused_as_the_dataclass_refuses_it() -> None:
+    class Shared:
+        tags: list[str] = []  # noqa: RUF012 - the mistake under test
+
+    with pytest.raises(ValueError, match="mutable default list for field 'tags'"):
+        record(Shared)

@@ -148,6 +148,45 @@ def test_svg_to_standard_output_imports_nothing_for_files_or_stylesheets(dockerf
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 
+SEMANTICS_CASES = sorted((Path(__file__).parent / "semantics" / "cases").glob("*/Dockerfile"))
+
+
+@pytest.mark.parametrize("output_format", ["svg", "mermaid"])
+@pytest.mark.parametrize("case", SEMANTICS_CASES, ids=lambda path: path.parent.name)
+def test_a_drawing_alone_is_the_drawing_of_the_explained_analysis(capsys: pytest.CaptureFixture[str], case: Path, output_format: str) -> None:
+    """svg and mermaid run the rules only where a ``# check=`` directive can make them the build's failure, and draw the same."""
+    from dockerfile_docs.errors import DockerfileDocsError
+    from dockerfile_docs.parse import decode_dockerfile
+    from dockerfile_docs.pipeline import analyze_text
+    from dockerfile_docs.render.fragment import svg_document
+    from dockerfile_docs.render.mermaid import render_mermaid
+    from dockerfile_docs.render.svg import render_diagram
+
+    code, out, _ = render(capsys, "--format", output_format, str(case))
+    try:
+        analysis = analyze_text(decode_dockerfile(case.read_bytes(), str(case)), str(case))
+    except DockerfileDocsError:  # a case BuildKit rejects is one the command rejects too
+        assert code == 1
+        return
+    expected = svg_document(render_diagram(analysis, id_prefix="dd")) if output_format == "svg" else render_mermaid(analysis)
+    assert code == 0 and out.rstrip("\n") == expected.rstrip("\n")
+
+
+def test_a_drawing_alone_loads_no_rule_unless_a_check_can_fail_the_build(tmp_path: Path) -> None:
+    script = (
+        "import contextlib, io, sys\n"
+        "from dockerfile_docs.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['render', '--format', 'svg', sys.argv[1]])\n"
+        "print(sum(name.startswith('dockerfile_docs.explain.rules.') for name in sys.modules))\n"
+    )
+    for directive, loads_rules in [("", False), ("# check=skip=all\n", False), ("# check=error=true\n", True), ("# check=nonsense\n", True)]:
+        path = tmp_path / "Dockerfile"
+        path.write_text(directive + TWO_STAGES, encoding="utf-8")
+        loaded = int(subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True).stdout)
+        assert (loaded > 0) == loads_rules, (directive, loaded)
+
+
 @pytest.mark.parametrize(
     ("content", "where"),
     [

@@ -14,9 +14,20 @@ def _explained(analysis: Analysis) -> Analysis:
     return analysis
 
 
-def analyze_text(text: str, path: str = "Dockerfile", options: BuildOptions | None = None) -> Analysis:
-    """Analyze Dockerfile ``text`` (``path`` names it in errors) and fill its findings."""
-    return _explained(analyze(parse_dockerfile(text, path), options))
+def analyze_text(text: str, path: str = "Dockerfile", options: BuildOptions | None = None, *, explain: bool = True) -> Analysis:
+    """Analyze Dockerfile ``text`` (``path`` names it in errors) and fill its findings.
+
+    ``explain=False`` is for output that shows no findings (a drawing of the
+    stages): the rules, most of what a small file costs, are left unloaded
+    and the findings empty, unless the file's ``# check=`` directive can
+    make a build check the build's failure, which the drawing shows.
+    """
+    from .explain.checks import checks_can_fail_the_build
+
+    analysis = analyze(parse_dockerfile(text, path), options)
+    if explain or checks_can_fail_the_build(analysis.dockerfile):
+        return _explained(analysis)
+    return analysis
 
 
 def analyze_file(path: str, options: BuildOptions | None = None) -> Analysis:

@@ -95,3 +95,9 @@ def parse_check_directive(value: str | None) -> CheckConfig:
 def check_config(dockerfile: Dockerfile) -> CheckConfig:
     """The check configuration the file's own ``# check=`` directive sets."""
     return parse_check_directive(dockerfile.directive("check"))
+
+
+def checks_can_fail_the_build(dockerfile: Dockerfile) -> bool:
+    """Whether a build check can be the build's failure: with ``error=true``, or a directive BuildKit cannot read."""
+    config = check_config(dockerfile)
+    return config.error or config.problem is not None

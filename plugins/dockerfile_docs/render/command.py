@@ -16,6 +16,8 @@ from ..model import Analysis, BuildOptions
 from .fragment import PARTS, normalize_show, render_fragment, svg_document
 
 FORMATS = ("svg", "html", "page", "md", "mermaid")
+FORMATS_WITHOUT_FINDINGS = ("svg", "mermaid")
+"""Formats that draw the stages alone: their analysis runs the rules only where a check can fail the build (``analyze_text``)."""
 STDIN_LABEL = "<stdin>"
 
 
@@ -60,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = BuildOptions(build_args=parse_build_args(args.build_args), target=args.target, platform=args.platform)
-    analysis = analyze_input(args.path, options)
+    analysis = analyze_input(args.path, options, explain=args.format not in FORMATS_WITHOUT_FINDINGS)
     output = render(analysis, args)
     write_output(output, args.output)
     return 0
@@ -81,8 +83,8 @@ def parse_build_args(pairs: list[str]) -> dict[str, str]:
     return build_args
 
 
-def analyze_input(path: str, options: BuildOptions) -> Analysis:
-    """Read ``path`` (``-`` for standard input) and analyze it with the core pipeline."""
+def analyze_input(path: str, options: BuildOptions, *, explain: bool = True) -> Analysis:
+    """Read ``path`` (``-`` for standard input) and analyze it with the core pipeline (``explain``: with findings)."""
     from ..parse import decode_dockerfile
     from ..pipeline import analyze_text
 
@@ -98,7 +100,7 @@ def analyze_input(path: str, options: BuildOptions) -> Analysis:
         except OSError as error:
             raise DockerfileDocsError(f"{path}: cannot read the file: {error.strerror or error}") from None
         label = path
-    return analyze_text(decode_dockerfile(data, label), label, options)
+    return analyze_text(decode_dockerfile(data, label), label, options, explain=explain)
 
 
 def _read_bytes(path: str) -> bytes:

@@ -179,3 +179,11 @@ def test_a_mutable_default_is_refused_as_the_dataclass_refuses_it() -> None:
 
     with pytest.raises(ValueError, match="mutable default list for field 'tags'"):
         record(Shared)
+
+
+def test_a_record_extending_a_record_is_refused() -> None:
+    class Extended(_Pinned):
+        extra: int = 0
+
+    with pytest.raises(TypeError, match="does not extend another record"):
+        record(frozen=True)(Extended)

@@ -87,6 +87,8 @@ def fields(record_class: type) -> tuple[str, ...]:
 
 
 def _make_record(cls: type[T], frozen: bool) -> type[T]:
+    if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
+        raise TypeError(f"{cls.__qualname__}: a record does not extend another record (its fields would be lost)")
     names = tuple(
         name for name, annotation in cls.__dict__.get("__annotations__", {}).items()  # noqa: RUF063 - inspect is what this module keeps out
         if not str(annotation).startswith(("ClassVar", "typing.ClassVar"))

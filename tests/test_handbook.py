@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from dockerfile_docs.verify.example import discover_examples
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,12 +22,13 @@ def analyze_text(text: str, path: str = "Dockerfile", options: BuildOptions | No
     and the findings empty, unless the file's ``# check=`` directive can
     make a build check the build's failure, which the drawing shows.
     """
-    from .explain.checks import checks_can_fail_the_build
-
     analysis = analyze(parse_dockerfile(text, path), options)
-    if explain or checks_can_fail_the_build(analysis.dockerfile):
-        return _explained(analysis)
-    return analysis
+    if not explain:
+        from .explain.checks import check_config
+
+        if not check_config(analysis.dockerfile).can_fail_the_build():
+            return analysis
+    return _explained(analysis)
 
 
 def analyze_file(path: str, options: BuildOptions | None = None) -> Analysis:

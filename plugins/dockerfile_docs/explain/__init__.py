@@ -70,11 +70,11 @@ def run_rules(analysis: Analysis) -> list[Finding]:
 
 def _check_failure(analysis: Analysis, silences: Silences, findings: list[Finding]) -> BuildError | None:
     checks = silences.checks
+    if not checks.can_fail_the_build():
+        return None
     directive_line = next((d.line for d in analysis.dockerfile.directives if d.name == "check"), 1)
     if checks.problem is not None:
         return BuildError(directive_line, checks.problem, analysis.target)
-    if not checks.error:
-        return None
     violations = [f for f in findings if f.buildkit]
     if not violations:
         return None

@@ -52,6 +52,10 @@ class CheckConfig:
     problem: str | None = None
     """BuildKit's message for a directive it cannot read; the build fails with it."""
 
+    def can_fail_the_build(self) -> bool:
+        """Whether a build check can be the build's failure: with ``error=true``, or a directive BuildKit cannot read."""
+        return self.error or self.problem is not None
+
     def runs(self, check: str, experimental: bool) -> bool:
         """Whether BuildKit runs the build check named ``check`` under this directive."""
         if experimental:
@@ -95,9 +99,3 @@ def parse_check_directive(value: str | None) -> CheckConfig:
 def check_config(dockerfile: Dockerfile) -> CheckConfig:
     """The check configuration the file's own ``# check=`` directive sets."""
     return parse_check_directive(dockerfile.directive("check"))
-
-
-def checks_can_fail_the_build(dockerfile: Dockerfile) -> bool:
-    """Whether a build check can be the build's failure: with ``error=true``, or a directive BuildKit cannot read."""
-    config = check_config(dockerfile)
-    return config.error or config.problem is not None

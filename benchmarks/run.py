@@ -75,6 +75,8 @@ TARGET_STARTUP_MS = 50.0
 TARGET_STARTUP_PYTHON_MS = 18.0
 """``python -c pass`` on the machine the start-up target was set on: the target is also read as 50/18 of this machine's."""
 TARGET_805_EDGES_S = 0.5
+TARGET_CURVE_SPREAD = 2.0
+"""Time per edge is flat along the curve when its highest is within this multiple of its lowest."""
 TARGET_SITE_200_S = 5.0
 TARGET_SITE_200_MB = 150.0
 
@@ -403,8 +405,10 @@ def bench_layout(quick: bool) -> dict[str, str]:
     print(f"  {'':<44}{'':>6}{'':>6}  {'ours':>6} {'dot':>6}  {'ours':>12} {'dot':>12}  {'ours':>8} {'dot':>8}")
     more_crossings = larger = 0
     total_ours = total_dot = 0
+    slowest_public = 0.0
     for graph in graphs:
         ours = layouts.ours(graph, repeat=3)
+        slowest_public = max(slowest_public, ours.seconds)
         theirs = layouts.dot(graph, repeat=3) if have_dot else None
         total_ours += ours.crossings
         line = f"  {graph.name[:43]:<44}{len(graph.nodes):>6}{len(graph.edges):>6}  {ours.crossings:>6} "
@@ -426,6 +430,7 @@ def bench_layout(quick: bool) -> dict[str, str]:
     cli = str(VENV_BIN / "dockerfile-docs")
     sizes = (100, 200, 400, 805) if quick else (100, 200, 400, 805, 1000, 2000)
     print(f"  {'edges asked':>11}{'edges drawn':>12}{'lines':>7}  {'layout':>10}  {'per edge':>9}  {'crossings':>9}  {'drawing (px)':>13}  {'render (process)':>16}  {'dot (process)':>13}")
+    per_edge_ms: list[float] = []
     with tempfile.TemporaryDirectory(prefix="dd-bench-layout-") as scratch:
         for size in sizes:
             text = layouts.dense_dockerfile(50, size)
@@ -438,9 +443,16 @@ def bench_layout(quick: bool) -> dict[str, str]:
             if have_dot and size <= 805:  # dot takes minutes past that (229 s at 856 edges here)
                 dot_figure = f"{layouts.dot(graph).seconds:11.2f} s"
             drawing = f"{ours.width:.0f}x{ours.height:.0f}"
+            per_edge_ms.append(ours.seconds / len(graph.edges) * 1000)
             print(f"  {size:>11}{len(graph.edges):>12}{len(text.splitlines()):>7}  {ours.seconds:8.3f} s  {ours.seconds / len(graph.edges) * 1000:6.2f} ms  {ours.crossings:>9}  {drawing:>13}  {whole:14.2f} s  {dot_figure:>13}")
             if size == 805:
                 figures["805-edge file, render --format svg (process)"] = f"{whole:.2f} s: " + verdict(whole, TARGET_805_EDGES_S, "s")
+        spread = max(per_edge_ms) / min(per_edge_ms)
+        print(f"  time per edge: {min(per_edge_ms):.3f} to {max(per_edge_ms):.3f} ms, the highest {spread:.2f}x the lowest")
+        figures["layout time per edge along the curve"] = f"{min(per_edge_ms):.3f} to {max(per_edge_ms):.3f} ms, {spread:.2f}x: " + (
+            f"flat, met (target: the highest within {TARGET_CURVE_SPREAD:g}x the lowest)" if spread <= TARGET_CURVE_SPREAD else
+            f"NOT FLAT ({spread / TARGET_CURVE_SPREAD:.1f}x the target of {TARGET_CURVE_SPREAD:g}x between the highest and the lowest)"
+        )
         text = layouts.dense_dockerfile(50, 1050, lines=10000)
         path = Path(scratch) / "dense-10000-lines.Dockerfile"
         path.write_text(text, encoding="utf-8")
@@ -449,7 +461,8 @@ def bench_layout(quick: bool) -> dict[str, str]:
         figures["10,000-line, 1,050-edge file, render (process)"] = f"{whole:.2f} s: " + verdict(whole, TARGET_10000_LINES_S, "s")
         from dockerfile_docs.render.segments import SEGMENT_LAYOUT_VERTICES
 
-        print(f"  a part of more than {SEGMENT_LAYOUT_VERTICES:,} vertices (nodes, labels, bend points) is laid out by segments (render/segments.py)")
+        print(f"  a part of more than {SEGMENT_LAYOUT_VERTICES:,} vertices (nodes, labels, bend points) is laid out by segments (render/segments.py);"
+              f" a smaller one gets the whole search of render/ordering.py, bounded by its budget (the public graphs above: {slowest_public * 1000:.0f} ms at most)")
         print("  layout: one run in process; render: the second of two whole-process runs; dot: one run" if quick else
               "  layout: the fastest of 3 runs in process; render: the median of 5 whole-process runs after one more; dot: one run")
     return figures

@@ -126,6 +126,52 @@ def test_analyze_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 
+def test_the_program_freezes_what_start_up_made_and_collects_during_the_run(tmp_path: Path) -> None:
+    """``console_main`` (the installed program): the collector is off while the command's modules import, on while it
+    runs, with the start-up's objects frozen, and everything is frozen before exit; the output is main's."""
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(MULTI_STAGE, encoding="utf-8")
+    script = (
+        "import gc, sys\n"
+        "from dockerfile_docs import cli\n"
+        "seen = []\n"
+        "parse, run = cli.parse_arguments, cli.run\n"
+        "def parsing(argv=None):\n"
+        "    seen.append(('parsing', gc.isenabled(), gc.get_freeze_count()))\n"
+        "    return parse(argv)\n"
+        "def running(args):\n"
+        "    seen.append(('running', gc.isenabled(), gc.get_freeze_count()))\n"
+        "    return run(args)\n"
+        "cli.parse_arguments, cli.run = parsing, running\n"
+        f"sys.argv = ['dockerfile-docs', 'analyze', '--format', 'json', {str(dockerfile)!r}]\n"
+        "status = cli.console_main()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "gc.unfreeze()\n"
+        "sys.stderr.write(repr((seen, status, frozen)))\n"
+    )
+    program = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    seen, status, frozen_at_exit = eval(program.stderr)  # noqa: S307 - the repr written just above
+    (parsing, *while_parsing), (running, *while_running) = seen
+    assert (parsing, *while_parsing) == ("parsing", False, 0)
+    assert running == "running" and while_running[0] and while_running[1] > 0
+    assert status == 0 and frozen_at_exit > while_running[1]
+    in_process = "from dockerfile_docs.cli import main\n" f"main(['analyze', '--format', 'json', {str(dockerfile)!r}])\n"
+    expected = subprocess.run([sys.executable, "-c", in_process], capture_output=True, text=True, check=True).stdout
+    assert json.loads(program.stdout) == json.loads(expected)
+
+
+def test_main_leaves_the_collector_as_it_found_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An in-process caller (a test, a script) gets no frozen objects and no disabled collector from ``main``."""
+    import gc
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(MULTI_STAGE, encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    assert main(["analyze", "--format", "json", str(dockerfile)]) == 0
+    assert json.loads(capsys.readouterr().out)["stages"]
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, frozen)
+
+
 @pytest.mark.parametrize("columns", ["50", "120", None])
 def test_help_is_wrapped_as_argparse_wraps_it_for_the_terminal(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line's help formatter finds the width without shutil, and finds the one argparse's own would."""

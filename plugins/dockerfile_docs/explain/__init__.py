@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from ..model import SEVERITY_ORDER, Analysis, BuildError, Finding
 from ..records import replace
-from .checks import DISPATCH_CHECKS
+from .checks import CHECK_BUILD_ARG, DISPATCH_CHECKS
 from .registry import all_rules
 from .silencing import Silences, read_silences
 
@@ -59,7 +59,7 @@ def run_rules(analysis: Analysis) -> list[Finding]:
     BuildKit warning left, or an option BuildKit cannot read), the build
     error is added to ``analysis.build_errors`` first, so DD001 reports it.
     """
-    silences = read_silences(analysis.dockerfile)
+    silences = read_silences(analysis.dockerfile, analysis.options.build_args)
     findings = _findings(analysis, silences)
     failure = _check_failure(analysis, silences, findings)
     if failure is not None:
@@ -72,15 +72,20 @@ def _check_failure(analysis: Analysis, silences: Silences, findings: list[Findin
     checks = silences.checks
     if not checks.can_fail_the_build():
         return None
-    directive_line = next((d.line for d in analysis.dockerfile.directives if d.name == "check"), 1)
+    if checks.from_build_arg:
+        line_of_config = analysis.dockerfile.instructions[0].start_line
+        cause = f"the build arg `{CHECK_BUILD_ARG}={analysis.options.build_args[CHECK_BUILD_ARG]}`"
+    else:
+        line_of_config = next((d.line for d in analysis.dockerfile.directives if d.name == "check"), 1)
+        cause = f"`# check=error=true` on line {line_of_config}"
     if checks.problem is not None:
-        return BuildError(directive_line, checks.problem, analysis.target)
+        return BuildError(line_of_config, checks.problem, analysis.target)
     violations = [f for f in findings if f.buildkit]
     if not violations:
         return None
     names = sorted({f.buildkit for f in violations if f.buildkit})
     line = min(f.line for f in violations)
-    message = f"lint violation found for rules: {', '.join(names)} (`# check=error=true` on line {directive_line} makes BuildKit's warnings errors)"
+    message = f"lint violation found for rules: {', '.join(names)} ({cause} makes BuildKit's warnings errors)"
     return BuildError(line, message, analysis.target)
 
 

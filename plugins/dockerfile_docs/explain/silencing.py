@@ -3,7 +3,8 @@
 * ``# dockerfile-docs: ignore=DD101,UndefinedVar`` on the comment lines
   directly above an instruction silences those rules for that instruction;
 * ``# dockerfile-docs: ignore-file=DD101`` anywhere silences them in the file;
-* BuildKit's ``# check=`` directive decides, as in BuildKit, which findings
+* BuildKit's ``# check=`` directive (or the ``BUILDKIT_DOCKERFILE_CHECK``
+  build arg, which replaces it) decides, as in BuildKit, which findings
   carrying a BuildKit check name are made: ``skip=`` turns checks off,
   experimental checks are off unless ``experimental=`` names them (see
   :mod:`.checks`; there, names are matched exactly, as BuildKit does).
@@ -17,6 +18,10 @@ from ..model import Dockerfile, Finding
 from ..records import field, record
 from .checks import CheckConfig, check_config
 from .registry import find_rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only; typing stays out of the command line's start-up
+    from collections.abc import Mapping
 
 MARKER = "dockerfile-docs:"
 
@@ -66,8 +71,9 @@ def parse_request(comment_text: str) -> tuple[str, set[str]] | None:
     return key, _split_names(value)
 
 
-def read_silences(dockerfile: Dockerfile) -> Silences:
-    silences = Silences(checks=check_config(dockerfile))
+def read_silences(dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None) -> Silences:
+    """The file's silencing comments, and the check configuration of a build with ``build_args``."""
+    silences = Silences(checks=check_config(dockerfile, build_args))
     comment_lines = {c.line: c for c in dockerfile.comments}
     for comment in dockerfile.comments:
         request = parse_request(comment.text)

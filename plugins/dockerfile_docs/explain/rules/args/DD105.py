@@ -11,9 +11,11 @@ class UnusedBuildArg(Rule):
     """A `--build-arg` that no ARG in the Dockerfile declares.
 
     BuildKit hands a build arg only to the ARG lines that declare its name
-    (the proxy variables such as `HTTP_PROXY` excepted). A build arg nothing
-    declares is ignored; Docker prints `One or more build-args [...] were not
-    consumed`.
+    (the proxy variables such as `HTTP_PROXY` excepted, and the ones BuildKit
+    reads itself, such as `BUILDKIT_DOCKERFILE_CHECK` and `SOURCE_DATE_EPOCH`).
+    A build arg nothing declares is ignored, and BuildKit says nothing of it
+    (Docker's legacy builder printed `One or more build-args [...] were not
+    consumed`; BuildKit in Docker 28.5 prints no such warning).
 
     Why it matters:
     Usually a typo or a renamed ARG: the build uses the Dockerfile's default

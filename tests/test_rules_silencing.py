@@ -113,10 +113,9 @@ def test_a_check_build_arg_buildkit_cannot_read_fails_the_build_with_its_message
 
 @pytest.mark.parametrize("name", ["BUILDKIT_DOCKERFILE_CHECK", "BUILDKIT_SYNTAX", "BUILDKIT_CACHE_MOUNT_NS", "SOURCE_DATE_EPOCH"])
 def test_a_build_arg_buildkit_reads_itself_is_not_reported_unused(name: str) -> None:
-    found = {f.rule for f in _findings_with_build_args("FROM busybox:1.36\n", **{name: "", "NOBODY": "1"})}
-    assert "DD105" in found
-    unused = analyze_text("FROM busybox:1.36\n", options=BuildOptions(build_args={name: "", "NOBODY": "1"})).unused_build_args
-    assert unused == ["NOBODY"]
+    analysis = analyze_text("FROM busybox:1.36\n", options=BuildOptions(build_args={name: "", "NOBODY": "1"}))
+    assert "DD105" in {f.rule for f in analysis.findings}
+    assert analysis.unused_build_args == ["NOBODY"]
 
 
 @pytest.mark.parametrize("comment,request_", [
